@@ -1,0 +1,45 @@
+# Cairn's front door. The README's two commands: `make run` and `make test`.
+BAZEL ?= bazel
+# A disk cache outside the work tree, so a fresh clone on the same machine
+# (CI) reuses earlier compilations.
+BAZEL_FLAGS ?= --disk_cache=$(HOME)/.cache/cairn-bazel-disk
+GIT_SHA := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+STAMP := --define=CAIRN_GIT_SHA=$(GIT_SHA)
+
+.PHONY: setup build run test fmt lint bench clean
+
+setup:
+	@scripts/setup.sh
+
+## build: bin/cairn (static) with bin/etcd and bin/etcdctl linked to it
+build: setup
+	$(BAZEL) build $(BAZEL_FLAGS) $(STAMP) //:cairn
+	@mkdir -p bin
+	@cp -f bazel-bin/cairn bin/cairn.tmp && chmod 755 bin/cairn.tmp && mv -f bin/cairn.tmp bin/cairn
+	@ln -sf cairn bin/etcd
+	@ln -sf cairn bin/etcdctl
+
+## run: a single-node server with etcd's defaults
+run: build
+	bin/etcd
+
+## test: every test, then a line "N passed, N failed"
+test: setup
+	@$(BAZEL) test $(BAZEL_FLAGS) $(STAMP) //... ; status=$$?; \
+	  python3 scripts/test_summary.py bazel-testlogs; \
+	  exit $$status
+
+## bench: build the Google Benchmark binaries (run them by hand; see docs/benchmarks.md)
+bench: setup
+	$(BAZEL) build $(BAZEL_FLAGS) $(STAMP) //storage/bolt:bolt_bench //storage/wal:wal_bench
+
+fmt:
+	@git ls-files '*.h' '*.cc' | xargs -r clang-format -i -style=file
+
+lint:
+	@git ls-files '*.h' '*.cc' | xargs -r clang-format --dry-run --Werror -style=file
+	@scripts/lint.sh
+
+clean:
+	$(BAZEL) clean
+	rm -rf bin

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of Cairn from Debian's packages.
+# Idempotent: when everything is present it prints nothing and exits 0.
+# Test-only tools (etcd-server, etcd-client, Go + bbolt) never go into the image.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  bazel-bootstrap g++ pkg-config file git make
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  libssl-dev libzstd-dev liburing-dev libc-ares-dev libre2-dev zlib1g-dev
+  libabsl-dev libsystemd-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang-format clang-tidy python3
+  # test oracles (never in the image)
+  golang-go golang-github-coreos-bbolt-dev golang-etcd-server-dev
+  etcd-server etcd-client openssl curl
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+

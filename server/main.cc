@@ -1,0 +1,64 @@
+// The one `cairn` binary: dispatches to the face its name or first word asks
+// for (server/mode.h). Faces not built yet say so and exit 2.
+#include <cstdio>
+#include <cstring>
+
+#include "server/mode.h"
+#include "server/version.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "Usage: cairn COMMAND [ARGS...]\n"
+    "\n"
+    "An etcd-compatible, Raft-replicated key-value store.\n"
+    "\n"
+    "Commands:\n"
+    "  serve      run the server (same flags as etcd; also reached as `etcd`)\n"
+    "  ctl        etcdctl-compatible client (also reached as `etcdctl`)\n"
+    "  certs      kubeadm etcd PKI and cfssl-compatible gencert\n"
+    "  k8s        Kubernetes manifests and units\n"
+    "  bench      etcd-benchmark-compatible load generator\n"
+    "  snapshot   snapshot restore and status\n"
+    "  version    print versions (also --version)\n";
+
+bool HasVersionFlag(int argc, char** argv, int first) {
+  for (int i = first; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--version") == 0) return true;
+  }
+  return false;
+}
+
+int NotBuiltYet(const char* face) {
+  std::fprintf(stderr, "cairn: '%s' is not available in this build yet\n", face);
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const cairn::ModeChoice choice = cairn::ChooseMode(argc, argv);
+  switch (choice.mode) {
+    case cairn::Mode::kVersion:
+      std::fputs(cairn::VersionText().c_str(), stdout);
+      return 0;
+    case cairn::Mode::kHelp:
+      std::fputs(kUsage, stdout);
+      return 0;
+    case cairn::Mode::kServe:
+      if (HasVersionFlag(argc, argv, choice.words_consumed)) {
+        std::fputs(cairn::VersionText().c_str(), stdout);
+        return 0;
+      }
+      return NotBuiltYet("serve");
+    case cairn::Mode::kCtl: return NotBuiltYet("ctl");
+    case cairn::Mode::kCerts: return NotBuiltYet("certs");
+    case cairn::Mode::kK8s: return NotBuiltYet("k8s");
+    case cairn::Mode::kBench: return NotBuiltYet("bench");
+    case cairn::Mode::kSnapshot: return NotBuiltYet("snapshot");
+    case cairn::Mode::kUnknown:
+      std::fprintf(stderr, "cairn: unknown command %s\n\n%s", argv[1], kUsage);
+      return 2;
+  }
+  return 2;
+}

@@ -1,0 +1,67 @@
+// File and Env: the storage layer's only way to touch the filesystem.
+//
+// Everything in storage/ (bolt, wal) opens files through an Env so tests can
+// substitute FaultEnv (fault_env.h), which drops unsynced writes at a chosen
+// crash point (CRAFT.md §8). Contracts:
+//  - WriteAt is not durable until Sync() returns ok; after a crash any subset
+//    of unsynced writes may be lost (FaultEnv loses all of them).
+//  - Sync() is fdatasync: data and the size, not other metadata.
+//  - A directory entry (create, rename, remove) is durable only after
+//    Env::SyncDir on its parent directory.
+//  - A File is used by one thread at a time for writes; ReadAt may run
+//    concurrently with other ReadAt calls.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace cairn::io {
+
+class File {
+ public:
+  virtual ~File() = default;
+  // Reads exactly out.size() bytes at offset; NotFound-free: a short read is
+  // an IOError naming the file and offset.
+  virtual Status ReadAt(uint64_t offset, std::span<std::byte> out) = 0;
+  // Writes all of data at offset (extending the file if needed).
+  virtual Status WriteAt(uint64_t offset, std::span<const std::byte> data) = 0;
+  virtual Status Sync() = 0;
+  virtual Status Truncate(uint64_t size_bytes) = 0;
+  // Reserves disk blocks up to size_bytes without changing the visible size
+  // when keep_size is true (fallocate FALLOC_FL_KEEP_SIZE), or extends it.
+  virtual Status Allocate(uint64_t size_bytes, bool keep_size) = 0;
+  virtual Status Size(uint64_t* size_bytes) = 0;
+  // The OS descriptor, for mmap and io_uring; -1 when the file is not backed
+  // by one (in-memory test files).
+  virtual int fd() const = 0;
+  virtual const std::string& path() const = 0;
+};
+
+enum class OpenMode {
+  kReadOnly,
+  kReadWrite,        // must exist
+  kCreateReadWrite,  // created when missing
+};
+
+class Env {
+ public:
+  virtual ~Env() = default;
+  virtual Status Open(const std::string& path, OpenMode mode, std::unique_ptr<File>* out) = 0;
+  virtual Status Exists(const std::string& path, bool* exists) = 0;
+  virtual Status Remove(const std::string& path) = 0;
+  virtual Status Rename(const std::string& from, const std::string& to) = 0;
+  virtual Status CreateDir(const std::string& path) = 0;  // mkdir -p, mode 0700
+  virtual Status ListDir(const std::string& path, std::vector<std::string>* names) = 0;
+  virtual Status SyncDir(const std::string& path) = 0;
+};
+
+// The process-wide POSIX Env (thread-safe, never destroyed).
+Env* DefaultEnv();
+
+}  // namespace cairn::io
