@@ -19,9 +19,10 @@ build: setup
 	@ln -sf cairn bin/etcd
 	@ln -sf cairn bin/etcdctl
 
-## run: a single-node server with etcd's defaults
+## run: a single-node server with etcd's defaults (until the server face
+## exists: the version of the binary that will serve)
 run: build
-	bin/etcd
+	bin/cairn --version
 
 ## test: every test, then a line "N passed, N failed"
 test: setup
