@@ -9,7 +9,7 @@ PACKAGES=(
   bazel-bootstrap g++ pkg-config file git make
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libssl-dev libzstd-dev liburing-dev libc-ares-dev libre2-dev zlib1g-dev
-  libabsl-dev libsystemd-dev
+  libabsl-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy python3
   # test oracles (never in the image)

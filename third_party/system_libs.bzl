@@ -12,6 +12,7 @@ _PKG_CONFIG_LIBS = {
     "ssl": ["openssl"],
     "zstd": ["libzstd"],
     "uring": ["liburing"],
+    "yaml_cpp": ["yaml-cpp"],
 }
 
 _PLAIN_LIBS = {
