@@ -5,6 +5,8 @@ BAZEL ?= bazel
 BAZEL_FLAGS ?= --disk_cache=$(HOME)/.cache/cairn-bazel-disk
 GIT_SHA := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 STAMP := --define=CAIRN_GIT_SHA=$(GIT_SHA)
+# CI runs every test for real; developers reuse cached passes.
+TEST_FLAGS := $(if $(CI),--nocache_test_results,)
 
 .PHONY: setup build run test fmt lint bench clean
 
@@ -26,7 +28,7 @@ run: build
 
 ## test: every test, then a line "N passed, N failed"
 test: setup
-	@$(BAZEL) test $(BAZEL_FLAGS) $(STAMP) //... ; status=$$?; \
+	@$(BAZEL) test $(BAZEL_FLAGS) $(STAMP) $(TEST_FLAGS) //... ; status=$$?; \
 	  python3 scripts/test_summary.py bazel-testlogs; \
 	  exit $$status
 
