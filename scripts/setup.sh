@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   # build
-  bazel-bootstrap g++ pkg-config file git make
+  bazel-bootstrap g++ pkg-config file git make dpkg-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libssl-dev libzstd-dev liburing-dev libc-ares-dev libre2-dev zlib1g-dev
   libabsl-dev libyaml-cpp-dev
@@ -30,3 +30,6 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+
+# mimalloc has no static archive in Debian: fetch its source package.
+"$(dirname "$0")/fetch_mimalloc.sh"
