@@ -7,7 +7,8 @@ namespace {
 
 class FaultFile final : public File {
  public:
-  FaultFile(FaultEnv* env, std::unique_ptr<File> base) : env_(env), base_(std::move(base)) {}
+  FaultFile(FaultEnv* env, std::unique_ptr<File> base)
+      : env_(env), base_(std::move(base)), path_(env->TrackPath(base_->path())) {}
 
   Status ReadAt(uint64_t offset, std::span<std::byte> out) override { return base_->ReadAt(offset, out); }
 
@@ -16,14 +17,14 @@ class FaultFile final : public File {
     FaultEnv::Undo undo;
     CAIRN_RETURN_IF_ERROR(SaveUndo(offset, data.size(), &undo));
     CAIRN_RETURN_IF_ERROR(base_->WriteAt(offset, data));
-    env_->Record(base_->path(), std::move(undo));
+    env_->Record(path_, std::move(undo));
     return Status::Ok();
   }
 
   Status Sync() override {
     CAIRN_RETURN_IF_ERROR(env_->Step());
     CAIRN_RETURN_IF_ERROR(base_->Sync());
-    env_->Forget(base_->path());
+    env_->Forget(path_);
     return Status::Ok();
   }
 
@@ -34,7 +35,7 @@ class FaultFile final : public File {
     FaultEnv::Undo undo;
     CAIRN_RETURN_IF_ERROR(SaveUndo(std::min(size, size_bytes), size > size_bytes ? size - size_bytes : 0, &undo));
     CAIRN_RETURN_IF_ERROR(base_->Truncate(size_bytes));
-    env_->Record(base_->path(), std::move(undo));
+    env_->Record(path_, std::move(undo));
     return Status::Ok();
   }
 
@@ -43,7 +44,7 @@ class FaultFile final : public File {
     FaultEnv::Undo undo;
     CAIRN_RETURN_IF_ERROR(SaveUndo(0, 0, &undo));
     CAIRN_RETURN_IF_ERROR(base_->Allocate(size_bytes, keep_size));
-    env_->Record(base_->path(), std::move(undo));
+    env_->Record(path_, std::move(undo));
     return Status::Ok();
   }
 
@@ -66,6 +67,7 @@ class FaultFile final : public File {
 
   FaultEnv* env_;
   std::unique_ptr<File> base_;
+  std::shared_ptr<std::string> path_;  // follows renames; guarded by the env's lock
 };
 
 }  // namespace
@@ -97,19 +99,30 @@ Status FaultEnv::Step() {
   return Status::Ok();
 }
 
-void FaultEnv::Record(const std::string& path, Undo undo) {
+std::shared_ptr<std::string> FaultEnv::TrackPath(const std::string& path) {
+  auto tracked = std::make_shared<std::string>(path);
   std::lock_guard lock(mu_);
-  unsynced_[path].push_back(std::move(undo));
+  std::erase_if(open_paths_, [](const std::weak_ptr<std::string>& p) { return p.expired(); });
+  open_paths_.push_back(tracked);
+  return tracked;
 }
 
-void FaultEnv::Forget(const std::string& path) {
+void FaultEnv::Record(const std::shared_ptr<std::string>& path, Undo undo) {
   std::lock_guard lock(mu_);
-  unsynced_.erase(path);
+  unsynced_[*path].push_back(std::move(undo));
+}
+
+void FaultEnv::Forget(const std::shared_ptr<std::string>& path) {
+  std::lock_guard lock(mu_);
+  unsynced_.erase(*path);
 }
 
 Status FaultEnv::Rename(const std::string& from, const std::string& to) {
   CAIRN_RETURN_IF_ERROR(base_->Rename(from, to));
   std::lock_guard lock(mu_);
+  for (const auto& weak : open_paths_) {
+    if (auto path = weak.lock(); path && *path == from) *path = to;
+  }
   auto it = unsynced_.find(from);
   if (it != unsynced_.end()) {
     unsynced_[to] = std::move(it->second);

@@ -9,7 +9,8 @@
 // IOError("injected crash") and do nothing. Crash() then rolls back, newest
 // first, every write not covered by a Sync, leaving the files exactly as a
 // power loss after step N-1 would in the worst case. Directory operations are
-// treated as immediately durable.
+// treated as immediately durable; a file renamed while open keeps its undo
+// records under its new name.
 //
 // Thread-safe; meant for tests, not for speed.
 #pragma once
@@ -56,8 +57,10 @@ class FaultEnv final : public Env {
     uint64_t old_size;
   };
   Status Step();  // counts one mutating step; error when it is the crash step
-  void Record(const std::string& path, Undo undo);
-  void Forget(const std::string& path);
+  // The current path of an open file, updated by Rename.
+  std::shared_ptr<std::string> TrackPath(const std::string& path);
+  void Record(const std::shared_ptr<std::string>& path, Undo undo);
+  void Forget(const std::shared_ptr<std::string>& path);
 
  private:
   Env* base_;
@@ -66,6 +69,7 @@ class FaultEnv final : public Env {
   uint64_t steps_ = 0;
   bool crashed_ = false;
   std::map<std::string, std::vector<Undo>> unsynced_;  // by path, oldest first
+  std::vector<std::weak_ptr<std::string>> open_paths_;  // of files opened here
 };
 
 }  // namespace cairn::io

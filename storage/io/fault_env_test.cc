@@ -74,5 +74,17 @@ TEST_F(FaultEnvTest, UnsyncedTruncateIsUndone) {
   EXPECT_EQ(ReadAll(DefaultEnv(), path_), "0123456789");
 }
 
+TEST_F(FaultEnvTest, RenamedOpenFileIsStillRolledBack) {
+  std::unique_ptr<File> file;
+  ASSERT_TRUE(env_.Open(path_, OpenMode::kCreateReadWrite, &file).ok());
+  ASSERT_TRUE(file->WriteAt(0, Bytes("kept")).ok());
+  ASSERT_TRUE(file->Sync().ok());
+  const std::string renamed = dir_ + "/g";
+  ASSERT_TRUE(env_.Rename(path_, renamed).ok());
+  ASSERT_TRUE(file->WriteAt(4, Bytes(" lost")).ok());  // through the handle opened before the rename
+  ASSERT_TRUE(env_.Crash().ok());
+  EXPECT_EQ(ReadAll(DefaultEnv(), renamed), "kept");
+}
+
 }  // namespace
 }  // namespace cairn::io
