@@ -3,18 +3,18 @@
 //  2. the full service/method list of etcd 3.5;
 //  3. every message, field, enum value and method of Debian's etcd 3.4 protos (external oracle,
 //     compiled to a descriptor set by the etcd34_descriptor_set genrule) exists identically here.
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/descriptor.pb.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/descriptor.h>
-#include <google/protobuf/descriptor.pb.h>
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
-#include <gtest/gtest.h>
 
 #include "proto/auth.pb.h"
 #include "proto/kv.pb.h"
@@ -59,8 +59,7 @@ TEST(ProtoWire, RangeRequestBytes) {
   range.set_serializable(true);
   range.set_min_mod_revision(3);
   range.set_max_create_revision(300);
-  EXPECT_EQ(Hex(range.SerializeAsString()),
-            "0a 01 61 12 01 62 18 0a 28 02 30 03 38 01 50 03 68 ac 02");
+  EXPECT_EQ(Hex(range.SerializeAsString()), "0a 01 61 12 01 62 18 0a 28 02 30 03 38 01 50 03 68 ac 02");
 }
 
 TEST(ProtoWire, CompareRangeEndIsField64) {
@@ -133,8 +132,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& Etcd35Servi
       {"etcdserverpb.Watch", {"Watch"}},
       {"etcdserverpb.Lease",
        {"LeaseGrant", "LeaseRevoke", "LeaseKeepAlive", "LeaseTimeToLive", "LeaseLeases"}},
-      {"etcdserverpb.Cluster",
-       {"MemberAdd", "MemberRemove", "MemberUpdate", "MemberList", "MemberPromote"}},
+      {"etcdserverpb.Cluster", {"MemberAdd", "MemberRemove", "MemberUpdate", "MemberList", "MemberPromote"}},
       {"etcdserverpb.Maintenance",
        {"Alarm", "Status", "Defragment", "Hash", "HashKV", "Snapshot", "MoveLeader", "Downgrade"}},
       {"etcdserverpb.Auth",
@@ -215,8 +213,8 @@ void CheckMessage(const std::string& scope, const google::protobuf::DescriptorPr
         << full_name << "." << field.name();
     if (field.has_type_name()) {
       // Their type_name is ".pkg.Type".
-      const std::string ours_type = f->message_type() != nullptr ? f->message_type()->full_name()
-                                                                 : f->enum_type()->full_name();
+      const std::string ours_type =
+          f->message_type() != nullptr ? f->message_type()->full_name() : f->enum_type()->full_name();
       EXPECT_EQ("." + ours_type, field.type_name()) << full_name << "." << field.name();
     }
     if (field.has_oneof_index()) {
