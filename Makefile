@@ -21,10 +21,9 @@ build: setup
 	@ln -sf cairn bin/etcd
 	@ln -sf cairn bin/etcdctl
 
-## run: a single-node server with etcd's defaults (until the server face
-## exists: the version of the binary that will serve)
+## run: a single-node server with etcd's defaults (bin/etcd, no flags)
 run: build
-	bin/cairn --version
+	bin/etcd
 
 ## test: every test, then a line "N passed, N failed"
 test: setup

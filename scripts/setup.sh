@@ -11,7 +11,7 @@ PACKAGES=(
   libssl-dev libzstd-dev liburing-dev libc-ares-dev libre2-dev zlib1g-dev
   libabsl-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format clang-tidy python3
+  clang-format clang-tidy-16 python3
   # test oracles (never in the image)
   golang-go golang-github-coreos-bbolt-dev golang-etcd-server-dev
   etcd-server etcd-client openssl curl

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "server/api/serve.h"
 #include "server/mode.h"
 #include "server/version.h"
 
@@ -50,7 +51,7 @@ int main(int argc, char** argv) {
         std::fputs(cairn::VersionText().c_str(), stdout);
         return 0;
       }
-      return NotBuiltYet("serve");
+      return cairn::api::RunServe(argc - choice.words_consumed + 1, argv + choice.words_consumed - 1);
     case cairn::Mode::kCtl: return NotBuiltYet("ctl");
     case cairn::Mode::kCerts: return NotBuiltYet("certs");
     case cairn::Mode::kK8s: return NotBuiltYet("k8s");

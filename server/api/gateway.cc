@@ -1,0 +1,191 @@
+#include "server/api/gateway.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "server/api/rpc_errors.h"
+#include "server/http/handlers.h"
+#include "storage/mvcc/proto_convert.h"
+
+namespace cairn::api {
+namespace {
+
+namespace pb = etcdserverpb;
+using google::protobuf::Message;
+
+std::string ToJson(const Message& m) {
+  google::protobuf::util::JsonPrintOptions o;
+  o.preserve_proto_field_names = true;
+  std::string out;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
+  return out;
+}
+
+void WriteError(http::Response* w, int grpc_code, const std::string& message) {
+  w->status = HttpStatusFromGrpcCode(grpc_code);
+  w->SetHeader("Content-Type", "application/json");
+  w->body = "{\"error\":" + http::GoJsonString(message) + ",\"message\":" + http::GoJsonString(message) +
+            ",\"code\":" + std::to_string(grpc_code) + "}";
+}
+
+// Parses the body into `req`; on failure writes grpc-gateway's InvalidArgument error.
+bool ParseBody(const http::Request& r, Message* req, http::Response* w) {
+  if (r.method != "POST") {
+    w->SetError(405, "Method Not Allowed");
+    return false;
+  }
+  const std::string body = r.body.empty() ? "{}" : r.body;
+  google::protobuf::util::JsonParseOptions o;
+  auto st = google::protobuf::util::JsonStringToMessage(body, req, o);
+  if (!st.ok()) {
+    WriteError(w, static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT), std::string(st.message()));
+    return false;
+  }
+  return true;
+}
+
+template <typename Req, typename Resp>
+http::Handler Unary(std::function<Status(const Req&, Resp*)> call) {
+  return [call](const http::Request& r, http::Response* w) {
+    Req req;
+    if (!ParseBody(r, &req, w)) return;
+    Resp resp;
+    grpc::Status st = ToGrpcStatus(call(req, &resp));
+    if (!st.ok()) {
+      WriteError(w, static_cast<int>(st.error_code()), st.error_message());
+      return;
+    }
+    w->SetHeader("Content-Type", "application/json");
+    w->body = ToJson(resp);
+  };
+}
+
+http::Handler WatchHandler(etcdserver::EtcdServer* server) {
+  return [server](const http::Request& r, http::Response* w) {
+    pb::WatchRequest req;
+    if (!ParseBody(r, &req, w)) return;
+    if (!req.has_create_request()) {
+      WriteError(w, static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT), "watch requires a create_request");
+      return;
+    }
+    w->SetHeader("Content-Type", "application/json");
+    w->stream = [server, create = req.create_request()](http::ChunkWriter& out) {
+      std::unique_ptr<mvcc::WatchStream> ws = server->NewWatchStream();
+      mvcc::WatchOptions o;
+      o.key = create.key();
+      o.end = create.range_end();
+      o.start_rev = create.start_revision();
+      o.prev_kv = create.prev_kv();
+      for (int f : create.filters()) o.filters.push_back(static_cast<mvcc::WatchFilter>(f));
+      mvcc::WatchId id = -1;
+      Status st = ws->Watch(create.watch_id(), o, &id);
+      pb::WatchResponse created;
+      server->FillHeader(created.mutable_header());
+      created.set_created(true);
+      created.set_watch_id(st.ok() ? id : -1);
+      if (!st.ok()) {
+        created.set_canceled(true);
+        created.set_cancel_reason(st.message());
+      }
+      if (!out.WriteChunk("{\"result\":" + ToJson(created) + "}\n") || !st.ok()) return;
+      while (true) {
+        mvcc::WatchResponse wr;
+        if (!ws->Wait(&wr, std::chrono::milliseconds(500))) {
+          if (!out.WriteChunk("")) return;  // probes the connection; an empty chunk is not sent
+          continue;
+        }
+        pb::WatchResponse resp;
+        server->FillHeader(resp.mutable_header(), wr.revision);
+        resp.set_watch_id(wr.watch_id);
+        if (wr.compact_revision > 0) {
+          resp.set_compact_revision(wr.compact_revision);
+          resp.set_canceled(true);
+        }
+        for (const mvcc::Event& ev : wr.events) mvcc::ToProto(ev, resp.add_events());
+        if (!out.WriteChunk("{\"result\":" + ToJson(resp) + "}\n")) return;
+        if (wr.compact_revision > 0) return;
+      }
+    };
+  };
+}
+
+}  // namespace
+
+int HttpStatusFromGrpcCode(int code) {
+  switch (static_cast<grpc::StatusCode>(code)) {
+    case grpc::StatusCode::OK: return 200;
+    case grpc::StatusCode::CANCELLED: return 408;
+    case grpc::StatusCode::UNKNOWN: return 500;
+    case grpc::StatusCode::INVALID_ARGUMENT: return 400;
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return 504;
+    case grpc::StatusCode::NOT_FOUND: return 404;
+    case grpc::StatusCode::ALREADY_EXISTS: return 409;
+    case grpc::StatusCode::PERMISSION_DENIED: return 403;
+    case grpc::StatusCode::UNAUTHENTICATED: return 401;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return 429;
+    case grpc::StatusCode::FAILED_PRECONDITION: return 400;
+    case grpc::StatusCode::ABORTED: return 409;
+    case grpc::StatusCode::OUT_OF_RANGE: return 400;
+    case grpc::StatusCode::UNIMPLEMENTED: return 501;
+    case grpc::StatusCode::INTERNAL: return 500;
+    case grpc::StatusCode::UNAVAILABLE: return 503;
+    case grpc::StatusCode::DATA_LOSS: return 500;
+    default: return 500;
+  }
+}
+
+void InstallGateway(http::Mux* mux, etcdserver::EtcdServer* s) {
+  using etcdserver::EtcdServer;
+  mux->Handle("/v3/kv/range", Unary<pb::RangeRequest, pb::RangeResponse>(
+                                  [s](const auto& q, auto* r) { return s->Range(q, r); }));
+  mux->Handle("/v3/kv/put",
+              Unary<pb::PutRequest, pb::PutResponse>([s](const auto& q, auto* r) { return s->Put(q, r); }));
+  mux->Handle("/v3/kv/deleterange", Unary<pb::DeleteRangeRequest, pb::DeleteRangeResponse>(
+                                        [s](const auto& q, auto* r) { return s->DeleteRange(q, r); }));
+  mux->Handle("/v3/kv/txn",
+              Unary<pb::TxnRequest, pb::TxnResponse>([s](const auto& q, auto* r) { return s->Txn(q, r); }));
+  mux->Handle("/v3/kv/compaction", Unary<pb::CompactionRequest, pb::CompactionResponse>(
+                                       [s](const auto& q, auto* r) { return s->Compact(q, r); }));
+  mux->Handle("/v3/lease/grant", Unary<pb::LeaseGrantRequest, pb::LeaseGrantResponse>(
+                                     [s](const auto& q, auto* r) { return s->LeaseGrant(q, r); }));
+  for (const char* prefix : {"/v3/lease/", "/v3/kv/lease/"}) {
+    std::string p = prefix;
+    mux->Handle(p + "revoke", Unary<pb::LeaseRevokeRequest, pb::LeaseRevokeResponse>(
+                                  [s](const auto& q, auto* r) { return s->LeaseRevoke(q, r); }));
+    mux->Handle(p + "timetolive", Unary<pb::LeaseTimeToLiveRequest, pb::LeaseTimeToLiveResponse>(
+                                      [s](const auto& q, auto* r) { return s->LeaseTimeToLive(q, r); }));
+    mux->Handle(p + "leases", Unary<pb::LeaseLeasesRequest, pb::LeaseLeasesResponse>(
+                                  [s](const auto&, auto* r) { return s->LeaseLeases(r); }));
+  }
+  // A keep-alive through the gateway: one request, one {"result":...} (grpc-gateway streams).
+  mux->Handle("/v3/lease/keepalive", [s](const http::Request& r, http::Response* w) {
+    pb::LeaseKeepAliveRequest req;
+    if (!ParseBody(r, &req, w)) return;
+    pb::LeaseKeepAliveResponse resp;
+    grpc::Status st = ToGrpcStatus(s->LeaseRenew(req.id(), &resp));
+    if (!st.ok()) {
+      WriteError(w, static_cast<int>(st.error_code()), st.error_message());
+      return;
+    }
+    w->SetHeader("Content-Type", "application/json");
+    w->body = "{\"result\":" + ToJson(resp) + "}\n";
+  });
+  mux->Handle("/v3/maintenance/alarm", Unary<pb::AlarmRequest, pb::AlarmResponse>(
+                                           [s](const auto& q, auto* r) { return s->Alarm(q, r); }));
+  mux->Handle("/v3/maintenance/status", Unary<pb::StatusRequest, pb::StatusResponse>(
+                                            [s](const auto&, auto* r) { return s->StatusOf(r); }));
+  mux->Handle("/v3/maintenance/defragment", Unary<pb::DefragmentRequest, pb::DefragmentResponse>(
+                                                [s](const auto&, auto* r) { return s->Defragment(r); }));
+  mux->Handle("/v3/maintenance/hash",
+              Unary<pb::HashRequest, pb::HashResponse>([s](const auto&, auto* r) { return s->Hash(r); }));
+  mux->Handle("/v3/maintenance/hashkv", Unary<pb::HashKVRequest, pb::HashKVResponse>(
+                                            [s](const auto& q, auto* r) { return s->HashKV(q, r); }));
+  mux->Handle("/v3/cluster/member/list", Unary<pb::MemberListRequest, pb::MemberListResponse>(
+                                             [s](const auto&, auto* r) { return s->MemberList(r); }));
+  mux->Handle("/v3/watch", WatchHandler(s));
+}
+
+}  // namespace cairn::api

@@ -1,0 +1,90 @@
+#include "server/api/maintenance_service.h"
+
+#include <openssl/sha.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <vector>
+
+#include "server/api/rpc_errors.h"
+
+namespace cairn::api {
+
+grpc::Status MaintenanceService::Alarm(grpc::ServerContext*, const etcdserverpb::AlarmRequest* req,
+                                       etcdserverpb::AlarmResponse* resp) {
+  return ToGrpcStatus(server_->Alarm(*req, resp));
+}
+
+grpc::Status MaintenanceService::Status(grpc::ServerContext*, const etcdserverpb::StatusRequest*,
+                                        etcdserverpb::StatusResponse* resp) {
+  return ToGrpcStatus(server_->StatusOf(resp));
+}
+
+grpc::Status MaintenanceService::Defragment(grpc::ServerContext*, const etcdserverpb::DefragmentRequest*,
+                                            etcdserverpb::DefragmentResponse* resp) {
+  return ToGrpcStatus(server_->Defragment(resp));
+}
+
+grpc::Status MaintenanceService::Hash(grpc::ServerContext*, const etcdserverpb::HashRequest*,
+                                      etcdserverpb::HashResponse* resp) {
+  return ToGrpcStatus(server_->Hash(resp));
+}
+
+grpc::Status MaintenanceService::HashKV(grpc::ServerContext*, const etcdserverpb::HashKVRequest* req,
+                                        etcdserverpb::HashKVResponse* resp) {
+  return ToGrpcStatus(server_->HashKV(*req, resp));
+}
+
+grpc::Status MaintenanceService::Snapshot(grpc::ServerContext*, const etcdserverpb::SnapshotRequest*,
+                                          grpc::ServerWriter<etcdserverpb::SnapshotResponse>* writer) {
+  // etcd v3rpc maintenance.go: the bolt file in 32 KiB chunks with remaining_bytes, then one more
+  // message whose blob is the sha256 of everything sent (etcdctl appends it to the file).
+  std::string path = (snapshot_dir_.empty() ? std::string("/tmp") : snapshot_dir_) + "/cairn-snapshot-XXXXXX";
+  std::vector<char> tmpl(path.begin(), path.end());
+  tmpl.push_back('\0');
+  int fd = mkstemp(tmpl.data());
+  if (fd < 0) return grpc::Status(grpc::StatusCode::UNKNOWN, "cannot create a snapshot file");
+  close(fd);
+  path = tmpl.data();
+  struct Unlink {
+    std::string p;
+    ~Unlink() { unlink(p.c_str()); }
+  } cleanup{path};
+  cairn::Status st = server_->SnapshotToFile(path);
+  if (!st.ok()) return ToGrpcStatus(st);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  const uint64_t total = static_cast<uint64_t>(in.tellg());
+  in.seekg(0);
+  SHA256_CTX sha;
+  SHA256_Init(&sha);
+  std::vector<char> buf(32 * 1024);
+  uint64_t sent = 0;
+  while (sent < total) {
+    in.read(buf.data(), static_cast<std::streamsize>(std::min<uint64_t>(buf.size(), total - sent)));
+    const auto n = static_cast<size_t>(in.gcount());
+    if (n == 0) return grpc::Status(grpc::StatusCode::UNKNOWN, "snapshot file shrank while streaming");
+    sent += n;
+    SHA256_Update(&sha, buf.data(), n);
+    etcdserverpb::SnapshotResponse resp;
+    server_->FillHeader(resp.mutable_header());
+    resp.set_remaining_bytes(total - sent);
+    resp.set_blob(buf.data(), n);
+    if (!writer->Write(resp)) return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+  }
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256_Final(digest, &sha);
+  etcdserverpb::SnapshotResponse last;
+  server_->FillHeader(last.mutable_header());
+  last.set_remaining_bytes(0);
+  last.set_blob(reinterpret_cast<const char*>(digest), sizeof(digest));
+  writer->Write(last);
+  return grpc::Status::OK;
+}
+
+grpc::Status ClusterService::MemberList(grpc::ServerContext*, const etcdserverpb::MemberListRequest*,
+                                        etcdserverpb::MemberListResponse* resp) {
+  return ToGrpcStatus(server_->MemberList(resp));
+}
+
+}  // namespace cairn::api

@@ -1,0 +1,59 @@
+#include "server/api/rpc_errors.h"
+
+#include <string_view>
+#include <unordered_map>
+
+#include "server/etcdserver/errors.h"
+
+namespace cairn::api {
+namespace {
+
+using C = grpc::StatusCode;
+
+const std::unordered_map<std::string_view, C>& Table() {
+  static const auto* table = new std::unordered_map<std::string_view, C>{
+      {"etcdserver: key is not provided", C::INVALID_ARGUMENT},
+      {"etcdserver: key not found", C::INVALID_ARGUMENT},
+      {"etcdserver: value is provided", C::INVALID_ARGUMENT},
+      {"etcdserver: lease is provided", C::INVALID_ARGUMENT},
+      {"etcdserver: too many operations in txn request", C::INVALID_ARGUMENT},
+      {"etcdserver: duplicate key given in txn request", C::INVALID_ARGUMENT},
+      {"etcdserver: mvcc: required revision has been compacted", C::OUT_OF_RANGE},
+      {"etcdserver: mvcc: required revision is a future revision", C::OUT_OF_RANGE},
+      {"etcdserver: mvcc: database space exceeded", C::RESOURCE_EXHAUSTED},
+      {"etcdserver: requested lease not found", C::NOT_FOUND},
+      {"etcdserver: lease already exists", C::FAILED_PRECONDITION},
+      {"etcdserver: too large lease TTL", C::OUT_OF_RANGE},
+      {"etcdserver: watch canceled", C::CANCELLED},
+      {"etcdserver: member ID already exist", C::FAILED_PRECONDITION},
+      {"etcdserver: Peer URLs already exists", C::FAILED_PRECONDITION},
+      {"etcdserver: member not found", C::NOT_FOUND},
+      {"etcdserver: request is too large", C::INVALID_ARGUMENT},
+      {"etcdserver: too many requests", C::RESOURCE_EXHAUSTED},
+      {"etcdserver: permission denied", C::PERMISSION_DENIED},
+      {"etcdserver: authentication is not enabled", C::FAILED_PRECONDITION},
+      {"etcdserver: invalid auth token", C::UNAUTHENTICATED},
+      {"etcdserver: no leader", C::UNAVAILABLE},
+      {"etcdserver: not leader", C::FAILED_PRECONDITION},
+      {"etcdserver: leader changed", C::UNAVAILABLE},
+      {"etcdserver: not capable", C::UNAVAILABLE},
+      {"etcdserver: server stopped", C::UNAVAILABLE},
+      {"etcdserver: request timed out", C::UNAVAILABLE},
+      {"etcdserver: request timed out, waiting for the applied index took too long", C::UNAVAILABLE},
+      {"etcdserver: unhealthy cluster", C::UNAVAILABLE},
+      {"etcdserver: corrupt cluster", C::DATA_LOSS},
+  };
+  return *table;
+}
+
+}  // namespace
+
+grpc::Status ToGrpcStatus(const Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  Status etcd = etcdserver::ToEtcdError(status);
+  auto it = Table().find(etcd.message());
+  if (it != Table().end()) return grpc::Status(it->second, etcd.message());
+  return grpc::Status(C::UNKNOWN, etcd.message());
+}
+
+}  // namespace cairn::api

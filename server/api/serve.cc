@@ -1,0 +1,323 @@
+#include "server/api/serve.h"
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/server_posix.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <map>
+#include <thread>
+
+#include "server/api/gateway.h"
+#include "server/api/grpc_metrics.h"
+#include "server/api/http_endpoints.h"
+#include "server/api/kv_service.h"
+#include "server/api/lease_service.h"
+#include "server/api/maintenance_service.h"
+#include "server/api/watch_service.h"
+#include "server/etcdserver/auto_compaction.h"
+#include "server/etcdserver/member_id.h"
+#include "server/etcdserver/single_node_log.h"
+#include "server/flags/startup.h"
+#include "server/http/handlers.h"
+#include "server/http/server.h"
+#include "server/logging/logger.h"
+#include "server/metrics/etcd_metrics.h"
+#include "server/metrics/process_metrics.h"
+#include "server/version.h"
+#include "storage/backend/mem_backend.h"
+
+namespace cairn::api {
+namespace {
+
+using logging::Logger;
+
+Status MkdirAll(const std::string& path) {
+  std::string cur;
+  for (size_t i = 0; i <= path.size(); i++) {
+    if (i == path.size() || (path[i] == '/' && i > 0)) {
+      cur = path.substr(0, i);
+      if (mkdir(cur.c_str(), 0700) != 0 && errno != EEXIST) return Status::FromErrno("mkdir " + cur, errno);
+    }
+  }
+  return Status::Ok();
+}
+
+std::vector<std::string> UrlStrings(const std::vector<flags::Url>& urls) {
+  std::vector<std::string> out;
+  for (const flags::Url& u : urls) out.push_back(u.String());
+  return out;
+}
+
+// Member ID of this member and cluster ID of the initial cluster (etcd membership.NewClusterFromURLsMap).
+Status DeriveIds(const flags::ServerConfig& c, uint64_t* member_id, uint64_t* cluster_id) {
+  std::map<std::string, std::vector<flags::Url>> cluster;
+  CAIRN_RETURN_IF_ERROR(flags::ParseInitialCluster(c.initial_cluster, &cluster));
+  std::vector<uint64_t> ids;
+  *member_id = 0;
+  for (const auto& [name, urls] : cluster) {
+    uint64_t id = etcdserver::ComputeMemberId(UrlStrings(urls), c.initial_cluster_token);
+    ids.push_back(id);
+    if (name == c.name) *member_id = id;
+  }
+  if (*member_id == 0) {
+    return Status::InvalidArgument("couldn't find local name \"" + c.name +
+                                   "\" in the initial cluster configuration");
+  }
+  *cluster_id = etcdserver::ComputeClusterId(ids);
+  return Status::Ok();
+}
+
+void InitGrpcMetrics() {
+  metrics::EtcdMetrics& m = metrics::Etcd();
+  for (const char* method : {"Range", "Put", "DeleteRange", "Txn", "Compact"}) {
+    m.InitializeGrpcMethod("etcdserverpb.KV", method, "unary");
+  }
+  m.InitializeGrpcMethod("etcdserverpb.Watch", "Watch", "bidi_stream");
+  for (const char* method : {"LeaseGrant", "LeaseRevoke", "LeaseTimeToLive", "LeaseLeases"}) {
+    m.InitializeGrpcMethod("etcdserverpb.Lease", method, "unary");
+  }
+  m.InitializeGrpcMethod("etcdserverpb.Lease", "LeaseKeepAlive", "bidi_stream");
+  for (const char* method : {"Alarm", "Status", "Defragment", "Hash", "HashKV"}) {
+    m.InitializeGrpcMethod("etcdserverpb.Maintenance", method, "unary");
+  }
+  m.InitializeGrpcMethod("etcdserverpb.Maintenance", "Snapshot", "server_stream");
+  m.InitializeGrpcMethod("etcdserverpb.Cluster", "MemberList", "unary");
+}
+
+}  // namespace
+
+int RunServe(int argc, char** argv) {
+  // Block the shutdown signals in every thread; the main thread waits for them with sigwait.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  Logger& lg = logging::DefaultLogger();
+  flags::ServerConfig config;
+  int exit_code = 0;
+  if (!flags::LoadServerConfig(std::vector<std::string>(argv, argv + argc), flags::ProcessEnvironment(), lg,
+                               &config, &exit_code)) {
+    return exit_code;
+  }
+  for (const auto& [flag, value] : config.ignored_flags) {
+    lg.Warn("flag is accepted for compatibility but has no effect in Cairn",
+            {logging::String("flag", flag), logging::String("value", value)});
+  }
+  const std::string wal_dir = config.WalDirEffective();
+  bool member_initialized = access(wal_dir.c_str(), F_OK) == 0;
+  lg.Info("starting an etcd server",
+          {logging::String("etcd-version", kEtcdServerVersion), logging::String("git-sha", GitSha()),
+           logging::String("cairn-version", kCairnVersion),
+           logging::Int("max-cpu-available", std::thread::hardware_concurrency()),
+           logging::Bool("member-initialized", member_initialized), logging::String("name", config.name),
+           logging::String("data-dir", config.data_dir), logging::String("wal-dir", config.wal_dir),
+           logging::String("member-dir", config.MemberDir()),
+           logging::Strings("initial-advertise-peer-urls", UrlStrings(config.initial_advertise_peer_urls)),
+           logging::Strings("listen-client-urls", UrlStrings(config.listen_client_urls)),
+           logging::Strings("advertise-client-urls", UrlStrings(config.advertise_client_urls)),
+           logging::String("initial-cluster", config.initial_cluster),
+           logging::String("initial-cluster-state", config.initial_cluster_state),
+           logging::String("initial-cluster-token", config.initial_cluster_token),
+           logging::Int("quota-backend-bytes", config.QuotaBackendBytesEffective()),
+           logging::Uint("max-request-bytes", config.max_request_bytes)});
+
+  // Step 2: data dir layout.
+  for (const std::string& d : {config.data_dir, config.MemberDir(), config.SnapDir(), wal_dir}) {
+    Status st = MkdirAll(d);
+    if (!st.ok()) {
+      lg.Error("failed to create data directory", {logging::String("path", d), logging::Error(st)});
+      return 1;
+    }
+  }
+
+  uint64_t member_id = 0, cluster_id = 0;
+  if (Status st = DeriveIds(config, &member_id, &cluster_id); !st.ok()) {
+    lg.Error("failed to start etcd server", {logging::Error(st)});
+    return 1;
+  }
+
+  // Step 3: WAL.
+  wal::Options wal_options;
+  wal_options.log = [&lg](std::string_view line) { lg.Info(line); };
+  wal_options.on_sync = [](std::chrono::nanoseconds d) {
+    metrics::Etcd().wal_fsync_duration_seconds.Observe(std::chrono::duration<double>(d).count());
+  };
+  std::unique_ptr<wal::Wal> wal;
+  if (Status st = wal::Wal::Open(wal_dir, wal_options, &wal); !st.ok()) {
+    lg.Error("failed to open WAL", {logging::String("wal-dir", wal_dir), logging::Error(st)});
+    return 1;
+  }
+
+  // Step 4: backend and stores; WAL replay.
+  backend::MemBackendOptions backend_options;
+  if (config.backend_batch_limit > 0)
+    backend_options.batch_limit = static_cast<int>(config.backend_batch_limit);
+  auto backend = std::make_unique<backend::MemBackend>(backend_options);
+  etcdserver::SingleNodeLog::Options log_options;
+  log_options.member_id = member_id;
+  log_options.fatal = [&lg](const Status& st) { lg.Fatal("failed to write to WAL", {logging::Error(st)}); };
+  auto log = std::make_unique<etcdserver::SingleNodeLog>(wal.get(), log_options);
+
+  etcdserver::ServerOptions so;
+  so.name = config.name;
+  so.member_id = member_id;
+  so.cluster_id = cluster_id;
+  so.peer_urls = UrlStrings(config.initial_advertise_peer_urls);
+  so.client_urls = UrlStrings(config.advertise_client_urls);
+  so.max_request_bytes = config.max_request_bytes;
+  so.max_txn_ops = config.max_txn_ops;
+  so.quota_backend_bytes = config.QuotaBackendBytesEffective();
+  so.request_timeout = std::chrono::milliseconds(5000 + 2 * config.election_timeout_ms);
+  int64_t min_ttl_ms = int64_t{3} * config.ElectionTicks() / 2 * config.heartbeat_interval_ms;
+  so.lease_min_ttl_seconds = (min_ttl_ms + 999) / 1000;
+  so.on_proposals_pending = [](int delta) { metrics::Etcd().proposals_pending.Add(delta); };
+  so.on_proposal_failed = [] { metrics::Etcd().proposals_failed_total.Inc(); };
+  std::unique_ptr<etcdserver::EtcdServer> server;
+  if (Status st = etcdserver::EtcdServer::Open(so, backend.get(), log.get(), &server); !st.ok()) {
+    lg.Error("failed to start etcd server", {logging::Error(st)});
+    return 1;
+  }
+  std::unique_ptr<etcdserver::AutoCompaction> auto_compaction;
+  std::chrono::nanoseconds retention{0};
+  if (Status st = flags::ParseCompactionRetention(config, &retention); st.ok() && retention.count() > 0) {
+    const bool periodic = config.auto_compaction_mode == "periodic";
+    std::unique_ptr<mvcc::AutoCompactor> policy;
+    if (periodic) {
+      policy = std::make_unique<mvcc::PeriodicCompactor>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(retention), std::chrono::steady_clock::now(),
+          server->kv()->current_revision());
+    } else {
+      policy = std::make_unique<mvcc::RevisionCompactor>(retention.count());
+    }
+    const std::string mode = periodic ? "periodic" : "revision";
+    auto_compaction = std::make_unique<etcdserver::AutoCompaction>(
+        server.get(), std::move(policy),
+        [&lg, mode](const std::string& phase, int64_t rev, const Status& st) {
+          std::string msg = phase + " auto " + mode + " compaction";
+          if (st.ok()) {
+            lg.Info(msg, {logging::Int("revision", rev)});
+          } else {
+            lg.Warn(msg, {logging::Int("revision", rev), logging::Error(st)});
+          }
+        });
+    auto_compaction->Start();
+    lg.Info("enabled auto compaction",
+            {logging::String("auto-compaction-mode", mode),
+             logging::String("auto-compaction-retention", config.auto_compaction_retention)});
+  }
+  metrics::EtcdMetrics& m = metrics::Etcd();
+  metrics::RegisterProcessMetrics(metrics::DefaultRegistry());
+  m.SetVersions(kEtcdServerVersion, "3.5");
+  m.SetServerId(member_id);
+  m.quota_backend_bytes.Set(static_cast<double>(so.quota_backend_bytes));
+  m.has_leader.Set(1);
+  m.is_leader.Set(1);
+  m.leader_changes_seen_total.Inc();  // none -> self, as a fresh etcd member counts it
+  InitGrpcMetrics();
+  lg.Info("published local member to cluster through raft",
+          {logging::HexId("local-member-id", member_id),
+           logging::String("local-member-attributes", "{Name:" + config.name + " ClientURLs:[" +
+                                                          flags::UrlListString(config.advertise_client_urls) +
+                                                          "]}"),
+           logging::HexId("cluster-id", cluster_id)});
+  lg.Info("enabled capabilities for version", {logging::String("cluster-version", "3.5")});
+
+  // Step 5: gRPC services and listeners.
+  KvService kv_service(server.get());
+  WatchService watch_service(server.get(),
+                             std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 config.experimental_watch_progress_notify_interval),
+                             config.max_request_bytes);
+  LeaseService lease_service(server.get());
+  MaintenanceService maintenance_service(server.get(), config.SnapDir());
+  ClusterService cluster_service(server.get());
+  grpc::ServerBuilder builder;
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_request_bytes + 512 * 1024));
+  builder.SetMaxSendMessageSize(INT32_MAX);
+  // etcd's gRPC keepalive policy (--grpc-keepalive-min-time 5s, -interval 2h, -timeout 20s, pings
+  // allowed without active calls): clientv3 (kube-apiserver) pings every 30 s, which gRPC's
+  // default enforcement (5 min) would answer with GOAWAY "too_many_pings".
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 5000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 2 * 60 * 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<GrpcMetricsInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  builder.RegisterService(&kv_service);
+  builder.RegisterService(&watch_service);
+  builder.RegisterService(&lease_service);
+  builder.RegisterService(&maintenance_service);
+  builder.RegisterService(&cluster_service);
+  std::unique_ptr<grpc::Server> grpc_server = builder.BuildAndStart();
+  if (!grpc_server) {
+    lg.Error("failed to start gRPC server");
+    return 1;
+  }
+  grpc::Server* g = grpc_server.get();
+  auto handoff = [g](int fd) { grpc::AddInsecureChannelFromFd(g, fd); };
+
+  const bool http_separate = !config.listen_client_http_urls.empty();
+  auto client_mux = std::make_shared<http::Mux>();
+  if (!http_separate) InstallHttpEndpoints(client_mux.get(), server.get(), true);
+  std::vector<std::unique_ptr<http::Server>> listeners;
+  auto listen = [&](const flags::Url& url, http::Handler handler, http::GrpcHandoff h, const char* what) {
+    auto s = std::make_unique<http::Server>(http::Server::Options{}, std::move(handler));
+    int port = 0;
+    Status st = s->Listen(url.host, std::move(h), &port);
+    if (!st.ok()) {
+      lg.Error("failed to listen",
+               {logging::String("address", url.host), logging::String("kind", what), logging::Error(st)});
+      return false;
+    }
+    listeners.push_back(std::move(s));
+    return true;
+  };
+  bool ok = true;
+  for (const flags::Url& u : config.listen_client_urls) {
+    ok = ok && listen(u, http::ClientAccessController(client_mux), handoff, "client");
+  }
+  if (http_separate) {
+    auto mux = std::make_shared<http::Mux>();
+    InstallHttpEndpoints(mux.get(), server.get(), true);
+    for (const flags::Url& u : config.listen_client_http_urls) {
+      ok = ok && listen(u, http::ClientAccessController(mux), nullptr, "client-http");
+    }
+  }
+  if (!config.listen_metrics_urls.empty()) {
+    auto mux = std::make_shared<http::Mux>();
+    InstallHttpEndpoints(mux.get(), server.get(), false);
+    for (const flags::Url& u : config.listen_metrics_urls) {
+      ok = ok &&
+           listen(
+               u, [mux](const http::Request& r, http::Response* w) { mux->Serve(r, w); }, nullptr, "metrics");
+    }
+  }
+  if (ok) {
+    // Step 6.
+    lg.Info("ready to serve client requests");
+    for (const flags::Url& u : config.listen_client_urls) {
+      lg.Warn("serving client traffic insecurely; this is strongly discouraged!",
+              {logging::String("address", u.host)});
+    }
+    int sig = 0;
+    sigwait(&signals, &sig);
+    lg.Info("received signal; shutting down",
+            {logging::String("signal", sig == SIGTERM ? "terminated" : "interrupt")});
+  }
+
+  for (auto& l : listeners) l->Stop();
+  grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  if (auto_compaction) auto_compaction->Stop();
+  server->Stop();
+  lg.Info("stopped etcd server", {logging::HexId("local-member-id", member_id)});
+  return ok ? 0 : 1;
+}
+
+}  // namespace cairn::api

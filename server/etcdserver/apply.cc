@@ -1,0 +1,133 @@
+// The apply side of EtcdServer: what the Log's apply thread does with each committed entry.
+#include "server/etcdserver/errors.h"
+#include "server/etcdserver/server.h"
+#include "storage/mvcc/proto_convert.h"
+
+namespace cairn::etcdserver {
+namespace {
+
+template <typename T>
+std::shared_ptr<T> Make() {
+  return std::make_shared<T>();
+}
+
+}  // namespace
+
+// ---- Apply (the Log's apply thread) ----
+
+void EtcdServer::Apply(const LogEntry& entry) {
+  InternalRequest req;
+  // The entry was written by this server and verified by the WAL's CRC: undecodable bytes are a
+  // broken invariant, not bad input.
+  bool parsed = req.ParseFromString(entry.data);
+  assert(parsed);
+  if (!parsed) std::abort();
+  kv_->SetConsistentIndex(entry.index, entry.term);
+  ApplyResult result = ApplyRequest(req);
+  wait_.Trigger(req.header().id(), std::move(result));
+}
+
+ApplyResult EtcdServer::ApplyRequest(const InternalRequest& req) {
+  ApplyResult res;
+  switch (req.request_case()) {
+    case InternalRequest::kPut: {
+      if (NoSpace()) {
+        res.status = EtcdError(kErrNoSpace);
+        break;
+      }
+      mvcc::PutResponse r;
+      res.status = ToEtcdError(kv_->Put(mvcc::FromProto(req.put()), &r));
+      auto pb = Make<etcdserverpb::PutResponse>();
+      if (res.status.ok()) {
+        mvcc::ToProto(r, pb.get());
+        FillHeader(pb->mutable_header(), r.revision);
+      }
+      res.response = pb;
+      break;
+    }
+    case InternalRequest::kDeleteRange: {
+      mvcc::DeleteRangeResponse r;
+      res.status = ToEtcdError(kv_->DeleteRange(mvcc::FromProto(req.delete_range()), &r));
+      auto pb = Make<etcdserverpb::DeleteRangeResponse>();
+      if (res.status.ok()) {
+        mvcc::ToProto(r, pb.get());
+        FillHeader(pb->mutable_header(), r.revision);
+      }
+      res.response = pb;
+      break;
+    }
+    case InternalRequest::kTxn: {
+      if (NoSpace()) {
+        res.status = EtcdError(kErrNoSpace);
+        break;
+      }
+      mvcc::TxnResponse r;
+      res.status = ToEtcdError(kv_->Txn(mvcc::FromProto(req.txn()), &r));
+      auto pb = Make<etcdserverpb::TxnResponse>();
+      if (res.status.ok()) {
+        mvcc::ToProto(r, pb.get());
+        FillHeader(pb->mutable_header(), r.revision);
+      }
+      res.response = pb;
+      break;
+    }
+    case InternalRequest::kCompaction: {
+      std::shared_future<void> done;
+      res.status = ToEtcdError(kv_->Compact(req.compaction().revision(), &done));
+      res.compaction_done = done;
+      res.response = Make<etcdserverpb::CompactionResponse>();
+      break;
+    }
+    case InternalRequest::kLeaseGrant: {
+      if (NoSpace()) {
+        res.status = EtcdError(kErrNoSpace);
+        break;
+      }
+      int64_t granted = 0;
+      const auto& g = req.lease_grant();
+      res.status = ToEtcdError(lessor_->Grant(g.id(), g.ttl(), &granted));
+      auto pb = Make<etcdserverpb::LeaseGrantResponse>();
+      pb->set_id(g.id());
+      pb->set_ttl(granted);
+      FillHeader(pb->mutable_header());
+      res.response = pb;
+      break;
+    }
+    case InternalRequest::kLeaseRevoke: {
+      res.status = ToEtcdError(lessor_->Revoke(req.lease_revoke().id()));
+      auto pb = Make<etcdserverpb::LeaseRevokeResponse>();
+      FillHeader(pb->mutable_header());
+      res.response = pb;
+      break;
+    }
+    case InternalRequest::kAlarm: res = ApplyAlarm(req.alarm()); break;
+    case InternalRequest::REQUEST_NOT_SET: res.response = Make<etcdserverpb::PutResponse>(); break;
+  }
+  return res;
+}
+
+ApplyResult EtcdServer::ApplyAlarm(const etcdserverpb::AlarmRequest& req) {
+  ApplyResult res;
+  auto pb = Make<etcdserverpb::AlarmResponse>();
+  std::pair<uint64_t, int> key{req.memberid(), req.alarm()};
+  {
+    std::lock_guard<std::mutex> lock(alarm_mu_);
+    bool changed = false;
+    if (req.action() == etcdserverpb::AlarmRequest::ACTIVATE && req.alarm() != etcdserverpb::NONE) {
+      changed = alarms_.insert(key).second;
+    } else if (req.action() == etcdserverpb::AlarmRequest::DEACTIVATE) {
+      changed = alarms_.erase(key) > 0;
+    }
+    // etcd returns the alarm that changed (nothing when it did not).
+    if (changed) {
+      auto* m = pb->add_alarms();
+      m->set_memberid(req.memberid());
+      m->set_alarm(req.alarm());
+    }
+  }
+  FillHeader(pb->mutable_header());
+  res.response = pb;
+  return res;
+}
+
+}  // namespace cairn::etcdserver

@@ -1,0 +1,37 @@
+// The errors the server core returns, spelled exactly as etcd's clients see them
+// (etcd api/v3rpc/rpctypes/error.go). The core returns cairn::Status values whose message is
+// the full etcd text; server/api maps each text to its gRPC code (rpc_errors.h).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace cairn::etcdserver {
+
+inline constexpr std::string_view kErrEmptyKey = "etcdserver: key is not provided";
+inline constexpr std::string_view kErrKeyNotFound = "etcdserver: key not found";
+inline constexpr std::string_view kErrValueProvided = "etcdserver: value is provided";
+inline constexpr std::string_view kErrLeaseProvided = "etcdserver: lease is provided";
+inline constexpr std::string_view kErrTooManyOps = "etcdserver: too many operations in txn request";
+inline constexpr std::string_view kErrDuplicateKey = "etcdserver: duplicate key given in txn request";
+inline constexpr std::string_view kErrCompacted = "etcdserver: mvcc: required revision has been compacted";
+inline constexpr std::string_view kErrFutureRev = "etcdserver: mvcc: required revision is a future revision";
+inline constexpr std::string_view kErrNoSpace = "etcdserver: mvcc: database space exceeded";
+inline constexpr std::string_view kErrLeaseNotFound = "etcdserver: requested lease not found";
+inline constexpr std::string_view kErrLeaseExist = "etcdserver: lease already exists";
+inline constexpr std::string_view kErrLeaseTTLTooLarge = "etcdserver: too large lease TTL";
+inline constexpr std::string_view kErrRequestTooLarge = "etcdserver: request is too large";
+inline constexpr std::string_view kErrStopped = "etcdserver: server stopped";
+inline constexpr std::string_view kErrTimeout = "etcdserver: request timed out";
+inline constexpr std::string_view kErrNoLeader = "etcdserver: no leader";
+
+inline Status EtcdError(std::string_view text) { return Status::InvalidArgument(std::string(text)); }
+
+// Translates errors of the layers below (mvcc's "mvcc: required revision has been compacted",
+// the lessor's "lease not found", ...) into etcd's client-facing texts (etcd togRPCError).
+// Messages already in etcd's form pass through unchanged.
+Status ToEtcdError(const Status& s);
+
+}  // namespace cairn::etcdserver

@@ -1,0 +1,163 @@
+// EtcdServer: the single-member server core (etcd's etcdserver.EtcdServer), independent of gRPC.
+//
+// Write path (DESIGN.md §4): a client request is validated (size, txn ops, duplicate keys, empty
+// key), wrapped in an InternalRequest with a fresh ID, registered in the wait registry and
+// proposed to the Log. The Log calls Apply (this class is the Applier) on its apply thread, in
+// order; Apply sets MVCC's consistent index to the entry's index, executes the request (watchers
+// are notified by the store's change observer inside the write transaction) and triggers the
+// waiter with the response.
+//
+// Read path (§5): a linearizable Range waits until applied >= the committed index observed when
+// the read arrived (the single-node stand-in for ReadIndex); a serializable one reads MVCC at once.
+//
+// Errors are cairn::Status values carrying etcd's exact client-facing text (errors.h).
+//
+// Thread-safety: every public method may be called concurrently from RPC threads.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/status.h"
+#include "proto/rpc.pb.h"
+#include "server/etcdserver/internal.pb.h"
+#include "server/etcdserver/log.h"
+#include "server/etcdserver/wait.h"
+#include "storage/backend/backend.h"
+#include "storage/mvcc/kv_store.h"
+#include "storage/mvcc/lessor.h"
+#include "storage/mvcc/watchable_store.h"
+
+namespace cairn::etcdserver {
+
+struct ServerOptions {
+  std::string name = "default";
+  uint64_t member_id = 0;
+  uint64_t cluster_id = 0;
+  std::vector<std::string> peer_urls;
+  std::vector<std::string> client_urls;
+  uint64_t max_request_bytes = 1572864;
+  uint64_t max_txn_ops = 128;
+  int64_t quota_backend_bytes = int64_t{2} << 30;
+  int64_t lease_min_ttl_seconds = 2;
+  std::chrono::milliseconds request_timeout{7000};  // etcd: 5 s + 2 * election timeout
+  std::chrono::milliseconds lease_check_interval{500};
+  std::chrono::milliseconds watch_sync_interval{100};
+  // How often the cached backend size the quota check uses is refreshed (see db_size_bytes_).
+  std::chrono::milliseconds db_size_refresh_interval{1000};
+  mvcc::LeaseClock clock = [] { return std::chrono::steady_clock::now(); };
+  // Metric hooks (etcd_server_proposals_pending / _failed_total); may be empty.
+  std::function<void(int delta)> on_proposals_pending;
+  std::function<void()> on_proposal_failed;
+};
+
+// What the apply thread hands back to a waiting proposer.
+struct ApplyResult {
+  Status status;
+  std::shared_ptr<google::protobuf::Message> response;
+  std::shared_future<void> compaction_done;  // Compaction: physical deletion finished
+};
+
+class EtcdServer final : public Applier {
+ public:
+  // Opens the stores over `backend` and starts `log` (re-applying what it holds above the
+  // backend's consistent index). REQUIRES: backend and log outlive the server.
+  static Status Open(ServerOptions options, backend::Backend* backend, Log* log,
+                     std::unique_ptr<EtcdServer>* out);
+  ~EtcdServer() override;
+  // Stops background loops and the log. Idempotent.
+  void Stop();
+
+  // KV.
+  Status Range(const etcdserverpb::RangeRequest& req, etcdserverpb::RangeResponse* resp);
+  Status Put(const etcdserverpb::PutRequest& req, etcdserverpb::PutResponse* resp);
+  Status DeleteRange(const etcdserverpb::DeleteRangeRequest& req, etcdserverpb::DeleteRangeResponse* resp);
+  Status Txn(const etcdserverpb::TxnRequest& req, etcdserverpb::TxnResponse* resp);
+  Status Compact(const etcdserverpb::CompactionRequest& req, etcdserverpb::CompactionResponse* resp);
+
+  // Lease.
+  Status LeaseGrant(const etcdserverpb::LeaseGrantRequest& req, etcdserverpb::LeaseGrantResponse* resp);
+  Status LeaseRevoke(const etcdserverpb::LeaseRevokeRequest& req, etcdserverpb::LeaseRevokeResponse* resp);
+  // Keep-alive is leader-local (no log entry), as in etcd.
+  Status LeaseRenew(int64_t id, etcdserverpb::LeaseKeepAliveResponse* resp);
+  Status LeaseTimeToLive(const etcdserverpb::LeaseTimeToLiveRequest& req,
+                         etcdserverpb::LeaseTimeToLiveResponse* resp);
+  Status LeaseLeases(etcdserverpb::LeaseLeasesResponse* resp);
+
+  // Maintenance and cluster.
+  Status Alarm(const etcdserverpb::AlarmRequest& req, etcdserverpb::AlarmResponse* resp);
+  Status StatusOf(etcdserverpb::StatusResponse* resp);
+  Status Hash(etcdserverpb::HashResponse* resp);
+  Status HashKV(const etcdserverpb::HashKVRequest& req, etcdserverpb::HashKVResponse* resp);
+  Status Defragment(etcdserverpb::DefragmentResponse* resp);
+  // Writes a consistent bbolt-format copy of the backend to `path` (Maintenance.Snapshot).
+  Status SnapshotToFile(const std::string& path);
+  Status MemberList(etcdserverpb::MemberListResponse* resp);
+
+  // Watch: a stream over the watchable store (the API layer drives it).
+  std::unique_ptr<mvcc::WatchStream> NewWatchStream() { return watchable_->NewStream(); }
+
+  // Sets cluster_id, member_id, raft_term and `revision` (0: the current revision).
+  void FillHeader(etcdserverpb::ResponseHeader* h, int64_t revision = 0) const;
+
+  // Health: empty when healthy, else etcd's reason ("ALARM NOSPACE", "RAFT NO LEADER").
+  std::vector<etcdserverpb::AlarmType> ActiveAlarms() const;
+  bool HasLeader() const { return log_->leader().leader_id != 0; }
+  // Waits for a linearizable read point (ReadIndex stand-in).
+  Status LinearizableReadNotify();
+
+  const ServerOptions& options() const { return options_; }
+  mvcc::KvStore* kv() { return kv_.get(); }
+  Log* log() { return log_; }
+
+  // Applier (the Log's apply thread).
+  void Apply(const LogEntry& entry) override;
+
+ private:
+  EtcdServer(ServerOptions options, backend::Backend* backend, Log* log);
+  uint64_t NextRequestId() { return next_request_id_.fetch_add(1); }
+  // Proposes `req` (its header id is set here) and waits for the apply result.
+  Status ProposeAndWait(InternalRequest req, ApplyResult* out);
+  // Apply of one request (on the apply thread).
+  ApplyResult ApplyRequest(const InternalRequest& req);
+  ApplyResult ApplyAlarm(const etcdserverpb::AlarmRequest& req);
+  bool NoSpace() const;
+  // Raises NOSPACE through the log when the backend is over quota by `cost` bytes more.
+  Status CheckQuota(size_t cost);
+  void LeaseLoop();
+  // Every watch_sync_interval: catch up unsynced watchers; refresh db_size_bytes_ when due.
+  void HousekeepingLoop();
+
+  const ServerOptions options_;
+  backend::Backend* const backend_;
+  Log* const log_;
+  std::unique_ptr<mvcc::Lessor> lessor_;
+  std::unique_ptr<mvcc::KvStore> kv_;
+  std::unique_ptr<mvcc::WatchableStore> watchable_;
+  WaitRegistry<ApplyResult> wait_;
+  std::atomic<uint64_t> next_request_id_;
+  // backend_->size_bytes(), refreshed every db_size_refresh_interval and on each quota failure: the
+  // mem backend computes it in O(keys), too slow for every request. Quota checks may therefore
+  // lag the real size by one refresh interval.
+  std::atomic<int64_t> db_size_bytes_{0};
+
+  mutable std::mutex alarm_mu_;
+  std::set<std::pair<uint64_t, int>> alarms_;  // (member id, AlarmType)
+
+  std::mutex loop_mu_;
+  std::condition_variable loop_cv_;
+  bool stopping_ = false;
+  std::thread lease_thread_;
+  std::thread housekeeping_thread_;
+};
+
+}  // namespace cairn::etcdserver
