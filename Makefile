@@ -17,7 +17,7 @@ setup:
 build: setup
 	$(BAZEL) build $(BAZEL_FLAGS) $(STAMP) //:cairn
 	@mkdir -p bin
-	@cp -f bazel-bin/cairn bin/cairn.tmp && chmod 755 bin/cairn.tmp && mv -f bin/cairn.tmp bin/cairn
+	@cp -f "$$($(BAZEL) info bazel-bin 2>/dev/null)/cairn" bin/cairn.tmp && chmod 755 bin/cairn.tmp && mv -f bin/cairn.tmp bin/cairn
 	@ln -sf cairn bin/etcd
 	@ln -sf cairn bin/etcdctl
 
@@ -28,7 +28,7 @@ run: build
 ## test: every test, then a line "N passed, N failed"
 test: setup
 	@$(BAZEL) test $(BAZEL_FLAGS) $(STAMP) $(TEST_FLAGS) //... ; status=$$?; \
-	  python3 scripts/test_summary.py bazel-testlogs; \
+	  python3 scripts/test_summary.py "$$($(BAZEL) info bazel-testlogs 2>/dev/null)"; \
 	  exit $$status
 
 ## bench: build the Google Benchmark binaries (run them by hand; see docs/benchmarks.md)

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "bench/bench_main.h"
 #include "server/api/serve.h"
 #include "server/mode.h"
 #include "server/version.h"
@@ -55,7 +56,8 @@ int main(int argc, char** argv) {
     case cairn::Mode::kCtl: return NotBuiltYet("ctl");
     case cairn::Mode::kCerts: return NotBuiltYet("certs");
     case cairn::Mode::kK8s: return NotBuiltYet("k8s");
-    case cairn::Mode::kBench: return NotBuiltYet("bench");
+    case cairn::Mode::kBench:
+      return cairn::bench::BenchMain(argc - choice.words_consumed + 1, argv + choice.words_consumed - 1);
     case cairn::Mode::kSnapshot: return NotBuiltYet("snapshot");
     case cairn::Mode::kUnknown:
       std::fprintf(stderr, "cairn: unknown command %s\n\n%s", argv[1], kUsage);
