@@ -8,7 +8,7 @@ STAMP := --define=CAIRN_GIT_SHA=$(GIT_SHA)
 # CI runs every test for real; developers reuse cached passes.
 TEST_FLAGS := $(if $(CI),--nocache_test_results,)
 
-.PHONY: setup build run test fmt lint bench clean
+.PHONY: setup build run test fmt lint bench bench-compare clean
 
 setup:
 	@scripts/setup.sh
@@ -34,6 +34,14 @@ test: setup
 ## bench: build the Google Benchmark binaries (run them by hand; see docs/benchmarks.md)
 bench: setup
 	$(BAZEL) build $(BAZEL_FLAGS) $(STAMP) //storage/bolt:bolt_bench //storage/wal:wal_bench
+
+## bench-compare: Cairn (bin/etcd) vs Debian's etcd side by side; rewrites the server section of
+## docs/benchmarks.md and docs/benchmarks-server.svg. COMPARE_FLAGS=--quick for a short run.
+COMPARE_FLAGS ?=
+bench-compare: build
+	$(BAZEL) build $(BAZEL_FLAGS) //bench:bench_tool
+	python3 bench/compare/run.py --cairn bin/etcd --etcd /usr/bin/etcd \
+	  --bench "$$($(BAZEL) info bazel-bin 2>/dev/null)/bench/bench_tool" --perf $(COMPARE_FLAGS)
 
 fmt:
 	@git ls-files '*.h' '*.cc' | xargs -r clang-format -i -style=file

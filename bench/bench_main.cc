@@ -17,6 +17,8 @@ const char kUsage[] =
     "  cairn bench [command]\n"
     "\n"
     "Available Commands:\n"
+    "  k8s-churn       Benchmark kube-apiserver object churn with informer watches (Cairn)\n"
+    "  k8s-list        Benchmark kube-apiserver full and paged lists (Cairn)\n"
     "  lease-keepalive benchmark lease keepalive\n"
     "  put             Benchmark put\n"
     "  range           Benchmark range\n"
@@ -25,6 +27,7 @@ const char kUsage[] =
     "  txn-put         Benchmark txn-put\n"
     "  watch           Benchmark watch\n"
     "  watch-get       Benchmark watch with get\n"
+    "  watch-fanout    Benchmark watch event delivery to many watchers (Cairn)\n"
     "  watch-latency   Benchmark watch latency\n"
     "\n";
 
@@ -112,6 +115,9 @@ int BenchMain(int argc, char** argv) {
   WatchGetConfig watch_get;
   LeaseKeepaliveConfig keepalive;
   WatchLatencyConfig watch_latency;
+  K8sListConfig k8s_list;
+  K8sChurnConfig k8s_churn;
+  WatchFanoutConfig watch_fanout;
   if (command == "put") {
     flags.Int("key-size", &put.key_size, "Key size of put request");
     flags.Int("val-size", &put.val_size, "Value size of put request");
@@ -185,6 +191,36 @@ int BenchMain(int argc, char** argv) {
     flags.Int("val-size", &watch_latency.val_size, "Value size of watch response");
     flags.Bool("from-put-start", &watch_latency.from_put_start,
                "measure from before each put instead of after its response (Cairn)");
+  } else if (command == "k8s-list") {
+    flags.Int("objects", &k8s_list.objects, "Number of pods to prepopulate under /registry/pods/");
+    flags.Int("object-size", &k8s_list.object_size, "Size of each pod object in bytes");
+    flags.Int("namespaces", &k8s_list.namespaces, "Number of namespaces the pods are spread over");
+    flags.Int("lists", &k8s_list.lists, "Total number of lists (full and paged)");
+    flags.Int("page-size", &k8s_list.page_size, "Objects per page of a paged list (limit)");
+    flags.Int("paged-percent", &k8s_list.paged_percent, "Percentage of the lists that are paged");
+    flags.String("consistency", &k8s_list.consistency, "Linearizable(l) or Serializable(s)");
+    flags.Int("populate-clients", &k8s_list.populate_clients, "Clients putting the objects before the lists");
+    flags.Bool("skip-populate", &k8s_list.skip_populate, "Do not put the objects (they exist already)");
+  } else if (command == "k8s-churn") {
+    flags.Int("objects", &k8s_churn.objects, "Number of pods the writers create, update and delete");
+    flags.Int("object-size", &k8s_churn.object_size, "Size of each object in bytes");
+    flags.Int("namespaces", &k8s_churn.namespaces, "Number of namespaces");
+    flags.Int("total", &k8s_churn.total, "Total number of write transactions");
+    flags.Int("rate", &k8s_churn.rate, "Maximum write transactions per second (0 is no limit)");
+    flags.Int("updates-per-object", &k8s_churn.updates_per_object, "Updates between create and delete");
+    flags.Int("event-percent", &k8s_churn.event_percent, "Percentage of writes that create an event");
+    flags.Duration("event-ttl", &k8s_churn.event_ttl_ns, "TTL of event objects (their leases)");
+    flags.Duration("lease-reuse", &k8s_churn.lease_reuse_ns, "How long one event lease is reused");
+    flags.Int("watchers", &k8s_churn.watchers, "Informers: list-then-watch clients on /registry/pods/");
+    flags.Duration("progress-interval", &k8s_churn.progress_interval_ns,
+                   "Interval of watch progress requests per informer (0: none)");
+  } else if (command == "watch-fanout") {
+    flags.Int("watchers", &watch_fanout.watchers, "Total number of watchers on the prefix");
+    flags.Int("put-total", &watch_fanout.put_total, "Total number of puts");
+    flags.Int("rate", &watch_fanout.rate, "Puts per second in total (0 is no limit)");
+    flags.Int("put-clients", &watch_fanout.put_clients, "Concurrent putting clients");
+    flags.Int("val-size", &watch_fanout.val_size, "Value size of the puts");
+    flags.Int("key-space-size", &watch_fanout.key_space_size, "Distinct keys put under the prefix");
   } else if (command.empty()) {
     std::fputs(kUsage, help_requested ? stdout : stderr);
     std::fputs("Flags:\n", help_requested ? stdout : stderr);
@@ -226,6 +262,9 @@ int BenchMain(int argc, char** argv) {
   if (command == "watch") return RunWatch(global, watch, stdout, stderr);
   if (command == "stm") return RunStm(global, stm, stdout, stderr);
   if (command == "watch-get") return RunWatchGet(global, watch_get, stdout, stderr);
+  if (command == "k8s-list") return RunK8sList(global, k8s_list, stdout, stderr);
+  if (command == "k8s-churn") return RunK8sChurn(global, k8s_churn, stdout, stderr);
+  if (command == "watch-fanout") return RunWatchFanout(global, watch_fanout, stdout, stderr);
   if (command == "lease-keepalive") return RunLeaseKeepalive(global, keepalive, stdout, stderr);
   return RunWatchLatency(global, watch_latency, stdout, stderr);
 }

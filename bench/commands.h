@@ -104,6 +104,44 @@ struct WatchLatencyConfig {
   bool from_put_start = false;  // Cairn: latency from before the put instead of after its ack
 };
 
+// k8s-list (k8s_list.cc). Defaults: the target workload (10,000 pods of 10 KB).
+struct K8sListConfig {
+  int64_t objects = 10000;
+  int64_t object_size = 10240;
+  int64_t namespaces = 100;
+  int64_t lists = 100;  // --lists: total lists (full + paged)
+  int64_t page_size = 500;
+  int64_t paged_percent = 0;  // share of the lists that are paged (0: full lists only)
+  std::string consistency = "l";
+  int64_t populate_clients = 100;
+  bool skip_populate = false;
+};
+
+// k8s-churn (k8s_churn.cc).
+struct K8sChurnConfig {
+  int64_t objects = 1000;
+  int64_t object_size = 1024;
+  int64_t namespaces = 10;
+  int64_t total = 10000;
+  int64_t rate = 0;
+  int64_t updates_per_object = 8;
+  int64_t event_percent = 20;
+  int64_t event_ttl_ns = 3600'000'000'000LL;  // kube-apiserver --event-ttl default 1h
+  int64_t lease_reuse_ns = 60'000'000'000LL;  // kube-apiserver's leaseReuseDurationSeconds
+  int64_t watchers = 10;
+  int64_t progress_interval_ns = 1'000'000'000LL;
+};
+
+// watch-fanout (watch_fanout.cc).
+struct WatchFanoutConfig {
+  int64_t watchers = 1000;
+  int64_t put_total = 1000;
+  int64_t rate = 100;
+  int64_t put_clients = 1;
+  int64_t val_size = 256;
+  int64_t key_space_size = 1000;
+};
+
 int RunPut(const GlobalConfig& global, const PutConfig& config, FILE* out, FILE* err);
 int RunRange(const GlobalConfig& global, const RangeConfig& config, FILE* out, FILE* err);
 int RunTxnPut(const GlobalConfig& global, const TxnPutConfig& config, FILE* out, FILE* err);
@@ -113,6 +151,9 @@ int RunStm(const GlobalConfig& global, const StmConfig& config, FILE* out, FILE*
 int RunWatchGet(const GlobalConfig& global, const WatchGetConfig& config, FILE* out, FILE* err);
 int RunLeaseKeepalive(const GlobalConfig& global, const LeaseKeepaliveConfig& config, FILE* out, FILE* err);
 int RunWatchLatency(const GlobalConfig& global, const WatchLatencyConfig& config, FILE* out, FILE* err);
+int RunK8sList(const GlobalConfig& global, const K8sListConfig& config, FILE* out, FILE* err);
+int RunK8sChurn(const GlobalConfig& global, const K8sChurnConfig& config, FILE* out, FILE* err);
+int RunWatchFanout(const GlobalConfig& global, const WatchFanoutConfig& config, FILE* out, FILE* err);
 
 // go-humanize's Bytes(): SI units, "8.2 kB", "12 MB", "5 B" (etcd prints DB sizes with it).
 std::string HumanizeBytes(uint64_t bytes);
