@@ -44,8 +44,8 @@ class Status {
 }  // namespace cairn
 
 // Returns early from the enclosing function when `expr` is not ok.
-#define CAIRN_RETURN_IF_ERROR(expr)            \
-  do {                                         \
-    ::cairn::Status cairn_status_ = (expr);    \
+#define CAIRN_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::cairn::Status cairn_status_ = (expr);        \
     if (!cairn_status_.ok()) return cairn_status_; \
   } while (0)

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 namespace cairn::raft {
 
@@ -151,8 +152,9 @@ Error RaftLog::EntriesFrom(Index i, uint64_t max_bytes, std::vector<Entry>* out)
 }
 
 Error RaftLog::GetSnapshot(Snapshot* out) const {
-  if (unstable_.snapshot()) {
-    *out = *unstable_.snapshot();
+  const std::optional<Snapshot>& pending = unstable_.snapshot();
+  if (pending.has_value()) {
+    *out = *pending;
     return Error::kOk;
   }
   return storage_->GetSnapshot(out);

@@ -413,11 +413,10 @@ Error Raft::Step(Message m) {
         return Error::kOk;
       }
     }
-    if (m.type == MessageType::kPreVote) {
-      // Never change term in response to a pre-vote.
-    } else if (m.type == MessageType::kPreVoteResp && !m.reject) {
-      // The term in a granted pre-vote response is the one we will campaign
-      // for; it is bumped when we win the pre-election.
+    if (m.type == MessageType::kPreVote || (m.type == MessageType::kPreVoteResp && !m.reject)) {
+      // Never change term in response to a pre-vote. The term in a granted
+      // pre-vote response is the one we will campaign for; it is bumped when
+      // we win the pre-election.
     } else {
       if (m.type == MessageType::kApp || m.type == MessageType::kHeartbeat || m.type == MessageType::kSnap) {
         BecomeFollower(m.term, m.from);

@@ -1,6 +1,7 @@
 #include "raft/rawnode.h"
 
 #include <cassert>
+#include <optional>
 
 namespace cairn::raft {
 
@@ -116,7 +117,8 @@ Ready RawNode::GetReady() {
   if (!(hs == prev_hard_)) rd.hard_state = hs;
   RaftLog& log = raft_.log();
   rd.entries = log.UnstableEntries();
-  if (log.UnstableSnapshot()) rd.snapshot = *log.UnstableSnapshot();
+  const std::optional<Snapshot>& pending_snapshot = log.UnstableSnapshot();
+  if (pending_snapshot.has_value()) rd.snapshot = *pending_snapshot;
   log.NextCommittedEntries(&rd.committed_entries);
   rd.messages.swap(raft_.msgs());
   rd.messages_after_persist.swap(raft_.msgs_after_persist());

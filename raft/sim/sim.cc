@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include "raft/rawnode.h"
@@ -155,10 +156,13 @@ class Simulator {
       return;
     }
     int copies = rng_.Chance(dup_) ? 2 : 1;
-    for (int i = 0; i < copies; ++i) {
+    for (int i = 1; i < copies; ++i) {
       uint64_t at = now_ + 1 + rng_.Uniform(o_.msg_delay_units_max);
       net_.emplace(std::make_pair(at, seq_++), m);
     }
+    // The last copy takes m itself.
+    uint64_t at = now_ + 1 + rng_.Uniform(o_.msg_delay_units_max);
+    net_.emplace(std::make_pair(at, seq_++), std::move(m));
   }
 
   void ReportDrop(const Message& m) {
@@ -342,6 +346,7 @@ class Simulator {
     if (partition_active_ || !rng_.Chance(o_.partition_per_tick)) return;
     group_.clear();
     std::vector<NodeId> ids;
+    ids.reserve(nodes_.size());
     for (auto& [id, n] : nodes_) ids.push_back(id);
     if (rng_.Chance(0.5)) {
       group_[ids[rng_.Uniform(ids.size())]] = 1;  // isolate one node

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 namespace cairn::raft::testing {
 
@@ -23,7 +24,7 @@ std::vector<std::string> DecodeSnapshotData(const std::string& d) {
 
 Cluster::Cluster(std::vector<NodeId> voters, std::vector<NodeId> learners, ConfigTweak tweak)
     : tweak_(std::move(tweak)) {
-  ConfState cs{voters, learners};
+  ConfState cs{std::move(voters), std::move(learners)};
   std::sort(cs.voters.begin(), cs.voters.end());
   std::sort(cs.learners.begin(), cs.learners.end());
   for (NodeId id : cs.voters) {
@@ -87,6 +88,7 @@ void Cluster::Restart(NodeId id) {
 
 std::vector<NodeId> Cluster::ids() const {
   std::vector<NodeId> out;
+  out.reserve(nodes_.size());
   for (auto& [id, n] : nodes_) out.push_back(id);
   return out;
 }

@@ -118,7 +118,7 @@ Status ApplyKey(const FlagSpec& spec, const YAML::Node& value, const std::string
   Status st = spec.kind == FlagKind::kChoice && spec.apply != nullptr ? spec.apply(*config, text)
                                                                       : SetFlag(spec, text, config);
   if (!st.ok()) {
-    std::string why = st.message();
+    const std::string& why = st.message();
     if (spec.kind == FlagKind::kUrls) {
       // etcd prints this line to stderr and exits 1 (embed.configFromFile); for
       // advertise-client-urls it names "advertise-peer-urls", a slip kept for fidelity.

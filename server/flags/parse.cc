@@ -120,7 +120,9 @@ ParseResult ParseServerFlags(const std::vector<std::string>& args, const Environ
     if (meta == MetaFlag::kVersion) {
       std::string why;
       if (!ParseGoBool(value, &print_version, &why)) {
-        return UsageError("invalid boolean value " + Quote(value) + " for -" + name + ": " + why);
+        std::string msg = "invalid boolean value " + Quote(value);
+        msg.append(" for -").append(name).append(": ").append(why);
+        return UsageError(msg);
       }
     } else if (meta == MetaFlag::kConfigFile) {
       config_file = value;
@@ -223,8 +225,9 @@ ParseResult ParseServerFlags(const std::vector<std::string>& args, const Environ
       return fatal;
     }
     if (key == "ETCD_VERSION" || key == "ETCD_CONFIG_FILE") continue;
-    notes.push_back(
-        {"warn", "unrecognized environment variable", {{"environment-variable", key + "=" + value}}});
+    notes.push_back({"warn",
+                     "unrecognized environment variable",
+                     {{"environment-variable", std::string(key).append("=").append(value)}}});
   }
 
   // etcd: --listen-client-urls without --advertise-client-urls drops the default advertise URL,

@@ -14,6 +14,7 @@ void LogNote(logging::Logger& logger, const ParseNote& note) {
   // A fatal note is logged at fatal level without exiting here: the caller exits with our code.
   if (!logger.Enabled(level) && level != logging::Level::kFatal) return;
   std::vector<logging::Field> fields;
+  fields.reserve(note.fields.size());
   for (const auto& [k, v] : note.fields) fields.push_back(logging::String(k, v));
   // Log() takes an initializer_list; build the line through With() to carry a runtime list.
   logging::Logger with_fields = logger;

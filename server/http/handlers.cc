@@ -116,7 +116,8 @@ void InstallProbe(Mux* mux, const std::string& path, std::vector<NamedCheck> che
   mux->Handle(path, [run](const Request& r, Response* w) { run(r, w, nullptr); });
   for (const NamedCheck& c : *shared) {
     std::string name = c.name;
-    mux->Handle(path + "/" + name, [run, name](const Request& r, Response* w) { run(r, w, &name); });
+    mux->Handle(std::string(path).append("/").append(name),
+                [run, name](const Request& r, Response* w) { run(r, w, &name); });
   }
 }
 

@@ -54,7 +54,7 @@ bool HasHeader(const Response& r, std::string_view name) {
 std::string HeadLines(const Response& response, bool keep_alive) {
   std::string out =
       "HTTP/1.1 " + std::to_string(response.status) + " " + StatusText(response.status) + "\r\n";
-  for (const auto& [k, v] : response.headers) out += k + ": " + v + "\r\n";
+  for (const auto& [k, v] : response.headers) out.append(k).append(": ").append(v).append("\r\n");
   if (!HasHeader(response, "Content-Type")) out += "Content-Type: text/plain; charset=utf-8\r\n";
   out += "Date: " + HttpDateNow() + "\r\n";
   if (!keep_alive) out += "Connection: close\r\n";

@@ -202,7 +202,7 @@ bool Server::WaitReadable(int fd, std::chrono::milliseconds timeout) {
   }
 }
 
-void Server::ServeConnection(int fd, std::string remote, const GrpcHandoff* handoff) {
+void Server::ServeConnection(int fd, const std::string& remote, const GrpcHandoff* handoff) {
   auto forget_fd = [this, fd] {
     std::lock_guard<std::mutex> lock(mu_);
     open_fds_.erase(fd);

@@ -86,7 +86,7 @@ class Server {
   };
 
   void AcceptLoop(Listener* listener);
-  void ServeConnection(int fd, std::string remote, const GrpcHandoff* handoff);
+  void ServeConnection(int fd, const std::string& remote, const GrpcHandoff* handoff);
   void ServeHttp1(int fd, const std::string& remote);
   bool WaitReadable(int fd, std::chrono::milliseconds timeout);
 

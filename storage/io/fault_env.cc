@@ -33,7 +33,8 @@ class FaultFile final : public File {
     uint64_t size = 0;
     CAIRN_RETURN_IF_ERROR(base_->Size(&size));
     FaultEnv::Undo undo;
-    CAIRN_RETURN_IF_ERROR(SaveUndo(std::min(size, size_bytes), size > size_bytes ? size - size_bytes : 0, &undo));
+    CAIRN_RETURN_IF_ERROR(
+        SaveUndo(std::min(size, size_bytes), size > size_bytes ? size - size_bytes : 0, &undo));
     CAIRN_RETURN_IF_ERROR(base_->Truncate(size_bytes));
     env_->Record(path_, std::move(undo));
     return Status::Ok();

@@ -68,7 +68,7 @@ class FaultEnv final : public Env {
   std::optional<uint64_t> crash_at_step_;
   uint64_t steps_ = 0;
   bool crashed_ = false;
-  std::map<std::string, std::vector<Undo>> unsynced_;  // by path, oldest first
+  std::map<std::string, std::vector<Undo>> unsynced_;   // by path, oldest first
   std::vector<std::weak_ptr<std::string>> open_paths_;  // of files opened here
 };
 

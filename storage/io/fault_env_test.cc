@@ -43,8 +43,8 @@ TEST_F(FaultEnvTest, CrashRollsBackOnlyUnsyncedWrites) {
   ASSERT_TRUE(env_.Open(path_, OpenMode::kCreateReadWrite, &file).ok());
   ASSERT_TRUE(file->WriteAt(0, Bytes("hello")).ok());
   ASSERT_TRUE(file->Sync().ok());
-  ASSERT_TRUE(file->WriteAt(0, Bytes("J")).ok());        // overwrite inside
-  ASSERT_TRUE(file->WriteAt(5, Bytes(" world")).ok());   // extend
+  ASSERT_TRUE(file->WriteAt(0, Bytes("J")).ok());          // overwrite inside
+  ASSERT_TRUE(file->WriteAt(5, Bytes(" world")).ok());     // extend
   EXPECT_EQ(ReadAll(DefaultEnv(), path_), "Jello world");  // visible before crash
   ASSERT_TRUE(env_.Crash().ok());
   EXPECT_EQ(ReadAll(DefaultEnv(), path_), "hello");
@@ -54,8 +54,8 @@ TEST_F(FaultEnvTest, CrashAtStepFailsThatStepAndAllLater) {
   std::unique_ptr<File> file;
   ASSERT_TRUE(env_.Open(path_, OpenMode::kCreateReadWrite, &file).ok());
   env_.SetCrashAtStep(3);
-  EXPECT_TRUE(file->WriteAt(0, Bytes("ab")).ok());  // step 1
-  EXPECT_TRUE(file->Sync().ok());                   // step 2
+  EXPECT_TRUE(file->WriteAt(0, Bytes("ab")).ok());         // step 1
+  EXPECT_TRUE(file->Sync().ok());                          // step 2
   EXPECT_TRUE(file->WriteAt(2, Bytes("cd")).IsIOError());  // step 3: crash
   EXPECT_TRUE(file->Sync().IsIOError());
   EXPECT_TRUE(env_.crashed());

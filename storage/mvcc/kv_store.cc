@@ -165,7 +165,7 @@ Status WriteTxn::DeleteRange(const DeleteRangeRequest& req, DeleteRangeResponse*
 
 KvStore::KvStore(backend::Backend* b, Options options) : b_(b), options_(std::move(options)) {
   if (!options_.compaction_scheduler) {
-    options_.compaction_scheduler = [](std::function<void()> job) { job(); };
+    options_.compaction_scheduler = [](const std::function<void()>& job) { job(); };
   }
 }
 
@@ -447,7 +447,7 @@ Status KvStore::Compact(Revision rev, std::shared_future<void>* done) {
 }
 
 void KvStore::ScheduleCompaction(Revision rev, std::shared_ptr<std::promise<void>> done) {
-  options_.compaction_scheduler([this, rev, done] {
+  options_.compaction_scheduler([this, rev, done = std::move(done)] {
     RunCompaction(rev);
     done->set_value();
   });

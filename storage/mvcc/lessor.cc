@@ -168,6 +168,7 @@ std::vector<LeaseInfo> Lessor::Leases() const {
   }
   std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<LeaseInfo> out;
+  out.reserve(all.size());
   for (auto& [t, info] : all) out.push_back(std::move(info));
   return out;
 }
@@ -188,6 +189,7 @@ void Lessor::Promote(std::chrono::milliseconds extend) {
   using Nanos = std::chrono::nanoseconds;
   const TimePoint now = options_.clock();
   std::vector<Lease*> sorted;
+  sorted.reserve(leases_.size());
   for (auto& [id, l] : leases_) sorted.push_back(&l);
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const Lease* a, const Lease* b) { return a->expiry < b->expiry; });

@@ -2,8 +2,8 @@
 // (1, 8, 64, 512 entries of 256 B per Append), io_uring vs pwrite+fdatasync,
 // and group commit of concurrent single-entry appenders.
 //
-//   bazel run //storage/wal:wal_bench -- --benchmark_min_time=0.5 \
-//     --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
+//   bazel run //storage/wal:wal_bench -- --benchmark_min_time=0.5 --benchmark_repetitions=5
+//       --benchmark_enable_random_interleaving=true      (all on one command line)
 //   WAL_BENCH_DIR=/path/on/real/disk (default /var/tmp/cairn_wal_bench; not tmpfs!)
 // Interleaving matters on a shared machine: fdatasync latency dominates and
 // drifts with other disk traffic.
