@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <iterator>
+#include <vector>
 
 #include "storage/bolt/bucket.h"
 #include "storage/bolt/tx.h"
@@ -42,15 +44,6 @@ size_t Node::Size() const {
   size_t size = kPageHeaderBytes;
   for (const INode& in : inodes) size += kElementBytes + in.key.size() + in.value.size();
   return size;
-}
-
-bool Node::SizeLessThan(size_t bytes) const {
-  size_t size = kPageHeaderBytes;
-  for (const INode& in : inodes) {
-    size += kElementBytes + in.key.size() + in.value.size();
-    if (size >= bytes) return false;
-  }
-  return true;
 }
 
 Node* Node::Root() {
@@ -132,43 +125,59 @@ void Node::Write(char* page) const {
   }
 }
 
-Node* Node::SplitTwo(size_t page_size) {
-  if (inodes.size() <= kMinKeysPerPage * 2 || SizeLessThan(page_size)) return nullptr;
-  double fill = std::clamp(bucket->fill_percent(), 0.1, 1.0);
-  auto threshold = static_cast<size_t>(static_cast<double>(page_size) * fill);
-  // The split index: the first element that would push the left node past the
-  // threshold, keeping at least kMinKeysPerPage on both sides.
-  size_t split = 0;
-  size_t size = kPageHeaderBytes;
-  for (size_t i = 0; i < inodes.size() - kMinKeysPerPage; ++i) {
-    split = i;
-    size_t elem = kElementBytes + inodes[i].key.size() + inodes[i].value.size();
-    if (i >= kMinKeysPerPage && size + elem > threshold) break;
-    size += elem;
+// Cuts this node into page-sized nodes by bbolt's rule: each cut comes at the
+// first element that would push a node past fill_percent of a page, keeping at
+// least kMinKeysPerPage elements on both sides; what remains stays whole once
+// it is smaller than a page or has at most 2 * kMinKeysPerPage elements.
+// All cuts are found in one pass and each slice is moved once, so splitting m
+// elements costs O(m); cutting one node at a time copied the whole tail at
+// every cut, O(m^2) for the huge nodes of a large transaction (defrag).
+std::vector<Node*> Node::Split(size_t page_size) {
+  const double fill = std::clamp(bucket->fill_percent(), 0.1, 1.0);
+  const auto threshold = static_cast<size_t>(static_cast<double>(page_size) * fill);
+  auto elem_bytes = [this](size_t i) {
+    return kElementBytes + inodes[i].key.size() + inodes[i].value.size();
+  };
+
+  const size_t end = inodes.size();
+  size_t begin = 0;
+  size_t remaining_bytes = Size();  // page header + elements [begin, end)
+  std::vector<size_t> cuts;         // first element of each node after this one
+  while (end - begin > kMinKeysPerPage * 2 && remaining_bytes >= page_size) {
+    size_t cut = begin;
+    size_t size = kPageHeaderBytes;
+    for (size_t i = begin; i < end - kMinKeysPerPage; ++i) {
+      cut = i;
+      const size_t elem = elem_bytes(i);
+      if (i - begin >= kMinKeysPerPage && size + elem > threshold) break;
+      size += elem;
+    }
+    cuts.push_back(cut);
+    for (size_t i = begin; i < cut; ++i) remaining_bytes -= elem_bytes(i);
+    begin = cut;
   }
+
+  std::vector<Node*> nodes{this};
+  if (cuts.empty()) return nodes;
   if (parent == nullptr) {
     parent = bucket->tx()->NewNode();
     parent->bucket = bucket;
     parent->is_leaf = false;
     parent->children.push_back(this);
   }
-  Node* next = bucket->tx()->NewNode();
-  next->bucket = bucket;
-  next->is_leaf = is_leaf;
-  next->parent = parent;
-  parent->children.push_back(next);
-  next->inodes.assign(inodes.begin() + static_cast<ptrdiff_t>(split), inodes.end());
-  inodes.resize(split);
-  return next;
-}
-
-std::vector<Node*> Node::Split(size_t page_size) {
-  std::vector<Node*> nodes;
-  Node* n = this;
-  while (n != nullptr) {
-    nodes.push_back(n);
-    n = n->SplitTwo(page_size);
+  for (size_t k = 0; k < cuts.size(); ++k) {
+    const size_t from = cuts[k];
+    const size_t to = k + 1 < cuts.size() ? cuts[k + 1] : end;
+    Node* next = bucket->tx()->NewNode();
+    next->bucket = bucket;
+    next->is_leaf = is_leaf;
+    next->parent = parent;
+    parent->children.push_back(next);
+    next->inodes.assign(std::make_move_iterator(inodes.begin() + static_cast<ptrdiff_t>(from)),
+                        std::make_move_iterator(inodes.begin() + static_cast<ptrdiff_t>(to)));
+    nodes.push_back(next);
   }
+  inodes.resize(cuts[0]);
   return nodes;
 }
 

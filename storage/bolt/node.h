@@ -38,7 +38,6 @@ struct Node {
   void Read(PageView page);
   // Serialized bytes (page header + elements + keys + values).
   size_t Size() const;
-  bool SizeLessThan(size_t bytes) const;
   size_t MinKeys() const { return is_leaf ? 1 : 2; }
   Node* Root();
   Node* ChildAt(size_t index);
@@ -62,7 +61,6 @@ struct Node {
 
  private:
   std::vector<Node*> Split(size_t page_size);
-  Node* SplitTwo(size_t page_size);
 };
 
 }  // namespace cairn::bolt
