@@ -1,0 +1,204 @@
+// Node: the Raft node driver. One thread (the raft thread) owns the RawNode;
+// everything else talks to it through bounded queues.
+//
+// THE READY LOOP. The raft thread waits for input (ticks, received messages,
+// proposals, reads, requests), feeds it to the RawNode — all proposals waiting
+// at that moment go into ONE ProposeBatch — and for each Ready, in this order:
+//   1. SEND rd.messages (they depend on nothing unpersisted).
+//   2. PERSIST snapshot marker + entries + hard state with ONE WAL Append (one
+//      write + one fdatasync, DESIGN.md §4), then into the MemoryStorage the
+//      core reads (wal_log.h). Nothing below happens before this is durable.
+//      A commit-only Ready (rd.must_sync false) skips the WAL (wal_log.h).
+//   3. SEND rd.messages_after_persist (votes, acks, a new term: they promise
+//      the state persisted in step 2).
+//   4. APPLY: hand rd.snapshot and rd.committed_entries, in order, to the apply
+//      thread through a bounded queue (the raft thread waits for room). When
+//      the batch holds a conf change, the raft thread waits until it is applied
+//      (the application calls ApplyConfChange from its apply callback).
+//      rd.read_states complete the waiting ReadIndex batch.
+//   5. ADVANCE.
+// A WAL error is fatal (fsyncgate): the raft thread stops, failed() says why,
+// and every later call fails with that status.
+//
+// Reads: concurrent ReadIndex callers share one RawNode::ReadIndex request;
+// each returns once the applied index covers the read index.
+//
+// Thread-safety: every public method may be called from any thread.
+// From the apply callback, call only ApplyConfChange and Compact (served by
+// the raft thread even while it waits for the apply thread); Propose, ReadIndex,
+// WaitApplied and the other blocking calls would deadlock there.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/status.h"
+#include "raft/config.h"
+#include "raft/node/apply.h"
+#include "raft/node/metrics.h"
+#include "raft/node/ticker.h"
+#include "raft/node/transport.h"
+#include "raft/node/wal_log.h"
+#include "raft/rawnode.h"
+
+namespace cairn::raft::node {
+
+struct NodeOptions {
+  // The core's configuration; `storage` is ignored (the node's WalLog
+  // provides it) and `applied` is the application's applied index on restart
+  // (entries at or below it are not handed out again; clamped to the WAL's
+  // commit index, so the application must still skip entries at or below its
+  // own applied index).
+  Config raft;
+  WalLogOptions log;
+  // Outgoing messages. Must outlive the node.
+  Transport* transport = nullptr;
+  // Called on the apply thread with each batch, in log order. For a
+  // kConfChange entry it must call Node::ApplyConfChange before returning.
+  std::function<void(ApplyBatch&&)> apply;
+  // The raft thread ticks every tick_interval (the heartbeat interval); zero
+  // starts no ticker and the owner calls Tick() (deterministic tests).
+  std::chrono::milliseconds tick_interval{100};
+  // Called on the raft thread when the known leader changes (kNoNode: lost),
+  // with the current term; for etcd's "became leader at term" style logs and
+  // etcd_server_has_leader / leader_changes_seen_total. Must be quick.
+  std::function<void(NodeId leader, Term term)> on_leader_change;
+  // Bounds (CRAFT.md §10); each has counters in NodeMetrics.
+  size_t max_pending_proposals = 4096;  // beyond: Propose fails at once
+  size_t max_inbound_messages = 8192;   // beyond: received messages are dropped
+  size_t max_apply_batches = 64;        // beyond: the raft thread waits
+  size_t max_pending_reads = 4096;      // beyond: ReadIndex fails at once
+  // A ReadIndex request unanswered for this many ticks fails its readers
+  // (e.g. lost in a leader change). 0: 2 * election_ticks.
+  int read_timeout_ticks = 0;
+};
+
+class Node {
+ public:
+  // Opens the WAL, rebuilds the log from it, creates the RawNode and starts
+  // the raft and apply threads (and the ticker).
+  static Status Start(NodeOptions options, std::unique_ptr<Node>* out);
+  ~Node();  // Stop()
+  // Stops the ticker, the raft thread and the apply thread (queued, unapplied
+  // batches are dropped: they are in the WAL and handed out again on restart).
+  // Pending proposals and reads fail with Unavailable. Idempotent.
+  void Stop();
+
+  NodeId id() const { return id_; }
+
+  // One logical clock tick.
+  void Tick();
+  // A message received from the network. Unavailable (and counted) if the
+  // inbound queue is full; InvalidArgument for local-only types or a wrong `to`.
+  Status Step(Message m);
+  void ReportUnreachable(NodeId peer);
+  void ReportSnapshot(NodeId peer, bool failed);
+
+  // Proposes data; returns once the core accepted it into its log (or
+  // forwarded it to the leader), NOT once committed: the application matches
+  // committed entries to its waiters. Fails at once with
+  // Unavailable("raft: no leader") when no leader is known, and with
+  // Unavailable("raft: too many pending proposals") when the queue is full.
+  Status Propose(std::string data);
+  Status ProposeConfChange(const ConfChange& cc);
+  Status Campaign();
+  void TransferLeader(NodeId transferee);
+
+  // Linearizable read barrier: obtains a read index (batched with concurrent
+  // callers), waits until the applied index covers it and returns it.
+  Status ReadIndex(std::chrono::milliseconds timeout, Index* index);
+  // Waits until the applied index is >= index.
+  Status WaitApplied(Index index, std::chrono::milliseconds timeout);
+
+  // REQUIRES: called from the apply callback for a committed kConfChange entry.
+  Status ApplyConfChange(const ConfChange& cc, ConfState* out);
+  // Records an application snapshot at `index` (<= applied; its data already
+  // persisted by the application) and compacts the log and the WAL up to it.
+  // May be called from the apply callback (index <= the entries applied so far).
+  // *out (if not null) receives the snapshot's metadata, term included.
+  Status Compact(Index index, const ConfState& cs, std::string data, SnapshotMetadata* out = nullptr);
+
+  // A consistent copy of the core's status (taken on the raft thread).
+  Status GetStatus(NodeStatus* out);
+  NodeId leader() const { return metrics_.leader_id.load(std::memory_order_relaxed); }
+  Index applied() const { return metrics_.applied_index.load(std::memory_order_relaxed); }
+  const NodeMetrics& metrics() const { return metrics_; }
+  // OK while running; the fatal error once the raft thread failed.
+  Status failed() const;
+
+ private:
+  struct Proposal {
+    std::string data;
+    std::promise<Status> done;
+  };
+  struct Reader {
+    bool done = false;
+    Status status;
+    Index index = 0;
+  };
+  using Task = std::function<void(RawNode&)>;
+
+  explicit Node(NodeOptions options);
+  Status RunOnRaftThread(std::function<Status(RawNode&)> fn);
+  void RaftLoop();
+  void ApplyLoop();
+  bool HasInputLocked() const;
+  // Steps 1-5 of the Ready loop; false on a fatal error.
+  bool HandleReady();
+  // Runs the requests of the apply thread (ApplyConfChange, Compact); the
+  // raft thread serves them at any point, even while it waits in step 4.
+  void ServeApplyRequestsLocked(std::unique_lock<std::mutex>& lk);
+  // Queues fn for ServeApplyRequestsLocked and waits for its result.
+  Status RunApplyRequest(std::function<Status()> fn);
+  void IssueReadIndex();
+  void CompleteReads(const std::vector<ReadState>& states);
+  void FailInflightReads(const Status& s);
+  void Fail(const Status& s);
+
+  NodeOptions options_;
+  const NodeId id_;
+  std::unique_ptr<WalLog> log_;
+  std::unique_ptr<RawNode> rn_;  // raft thread only
+  NodeMetrics metrics_;
+
+  mutable std::mutex mu_;
+  std::condition_variable raft_cv_;     // the raft thread waits here
+  std::condition_variable apply_cv_;    // the apply thread waits here
+  std::condition_variable waiters_cv_;  // ReadIndex/WaitApplied callers wait here
+  bool stopping_ = false;
+  bool apply_stopping_ = false;
+  Status failed_;
+  // Mailbox of the raft thread.
+  uint64_t ticks_ = 0;
+  std::deque<Message> inbound_;
+  std::vector<Proposal> proposals_;
+  std::vector<Task> tasks_;
+  std::vector<std::function<void()>> apply_requests_;
+  std::vector<std::shared_ptr<Reader>> readers_;  // not yet part of a ReadIndex request
+  // Apply queue.
+  std::deque<ApplyBatch> apply_queue_;
+  Index applied_ = 0;
+
+  // Raft thread only: the ReadIndex request in flight.
+  std::string inflight_ctx_;
+  std::vector<std::shared_ptr<Reader>> inflight_readers_;
+  uint64_t inflight_age_ticks_ = 0;
+  uint64_t read_seq_ = 0;
+  NodeId last_leader_ = kNoNode;
+
+  std::thread raft_thread_;
+  std::thread apply_thread_;
+  std::unique_ptr<Ticker> ticker_;
+};
+
+}  // namespace cairn::raft::node

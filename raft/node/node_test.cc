@@ -1,0 +1,373 @@
+// Node driver tests: 3 drivers in one process over LocalNetwork, each with a
+// real WAL in a temp dir, ticking every 5 ms (election after 50-100 ms).
+#include "raft/node/node.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "raft/node/local_transport.h"
+#include "raft/node/test_cluster.h"
+
+namespace cairn::raft::node {
+namespace {
+
+using namespace std::chrono_literals;
+
+class NodeTest : public ::testing::Test {
+ protected:
+  NodeTest()
+      : cluster_(3,
+                 TestCluster::Hooks{[this](NodeId id) { return net_.TransportFor(id); },
+                                    [this](NodeId id, Node* n) { net_.Attach(id, n); }},
+                 5ms) {}
+
+  void StartAll() {
+    for (NodeId id : cluster_.ids()) ASSERT_TRUE(cluster_.Start(id).ok());
+  }
+  // Proposes `n` values "<prefix>-i" through `via` and waits until `nodes` recorded `total`.
+  void ProposeN(NodeId via, const std::string& prefix, int n) {
+    for (int i = 0; i < n; ++i) {
+      ASSERT_TRUE(cluster_.ProposeWithRetry(via, prefix + "-" + std::to_string(i), 5s).ok());
+    }
+  }
+
+  LocalNetwork net_;
+  TestCluster cluster_;
+};
+
+TEST_F(NodeTest, ProposeFailsFastWithoutLeader) {
+  LocalNetwork net;
+  TestCluster cluster(
+      3, {[&](NodeId id) { return net.TransportFor(id); }, [&](NodeId id, Node* n) { net.Attach(id, n); }},
+      0ms);  // no ticker: nobody ever campaigns
+  ASSERT_TRUE(cluster.Start(1).ok());
+  Status s = cluster.node(1)->Propose("x");
+  EXPECT_EQ(s.code(), Status::Code::kUnavailable);
+  EXPECT_EQ(s.message(), "raft: no leader");
+  Index idx = 0;
+  EXPECT_EQ(cluster.node(1)->ReadIndex(100ms, &idx).message(), "raft: no leader");
+  EXPECT_EQ(cluster.node(1)->metrics().proposals_rejected_no_leader.load(), 1u);
+}
+
+TEST_F(NodeTest, ElectProposeApply) {
+  StartAll();
+  const NodeId leader = cluster_.WaitForLeader(5s);
+  ASSERT_NE(leader, kNoNode);
+  ProposeN(leader, "a", 100);
+  // Through a follower: forwarded to the leader by the core.
+  const NodeId follower = leader == 1 ? 2 : 1;
+  ProposeN(follower, "b", 50);
+  for (NodeId id : cluster_.ids()) ASSERT_TRUE(cluster_.WaitRecorded(id, 150, 10s)) << id;
+  const auto want = cluster_.Recorded(1);
+  for (NodeId id : cluster_.ids()) EXPECT_EQ(cluster_.Recorded(id), want) << id;
+  const NodeMetrics& m = cluster_.node(leader)->metrics();
+  EXPECT_GE(m.wal_appends.load(), 1u);
+  EXPECT_GE(m.proposal_batches.load(), 1u);
+  EXPECT_EQ(m.proposals_dropped.load(), 0u);
+}
+
+TEST_F(NodeTest, ConcurrentProposalsAreBatched) {
+  StartAll();
+  const NodeId leader = cluster_.WaitForLeader(5s);
+  ASSERT_NE(leader, kNoNode);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] { ProposeN(leader, "t" + std::to_string(t), 50); });
+  }
+  for (auto& th : threads) th.join();
+  for (NodeId id : cluster_.ids()) ASSERT_TRUE(cluster_.WaitRecorded(id, 400, 10s)) << id;
+  const NodeMetrics& m = cluster_.node(leader)->metrics();
+  EXPECT_EQ(m.proposals_total.load(), 400u);
+  // 8 concurrent proposers: some batches carry more than one proposal.
+  EXPECT_LT(m.proposal_batches.load(), 400u);
+  const auto want = cluster_.Recorded(leader);
+  for (NodeId id : cluster_.ids()) EXPECT_EQ(cluster_.Recorded(id), want);
+}
+
+TEST_F(NodeTest, LeaderCrashAndReelection) {
+  StartAll();
+  const NodeId old_leader = cluster_.WaitForLeader(5s);
+  ASSERT_NE(old_leader, kNoNode);
+  ProposeN(old_leader, "before", 30);
+  for (NodeId id : cluster_.ids()) ASSERT_TRUE(cluster_.WaitRecorded(id, 30, 10s));
+  const auto t0 = std::chrono::steady_clock::now();
+  cluster_.Stop(old_leader);
+  const NodeId new_leader = cluster_.WaitForLeader(5s);
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  ASSERT_NE(new_leader, kNoNode);
+  ASSERT_NE(new_leader, old_leader);
+  std::printf("re-election after leader stop: %lld ms (election timeout 50-100 ms)\n",
+              static_cast<long long>(elapsed.count()));
+  ProposeN(new_leader, "after", 30);
+  for (NodeId id : cluster_.ids()) {
+    if (id == old_leader) continue;
+    ASSERT_TRUE(cluster_.WaitRecorded(id, 60, 10s));
+    auto got = cluster_.Recorded(id);
+    EXPECT_EQ(got[0], "before-0");
+    EXPECT_EQ(got[29], "before-29");
+    EXPECT_EQ(got[30], "after-0");
+  }
+}
+
+TEST_F(NodeTest, RestartFromWalAndCatchUp) {
+  StartAll();
+  const NodeId leader = cluster_.WaitForLeader(5s);
+  ASSERT_NE(leader, kNoNode);
+  ProposeN(leader, "x", 40);
+  const NodeId victim = leader == 3 ? 2 : 3;
+  ASSERT_TRUE(cluster_.WaitRecorded(victim, 40, 10s));
+  cluster_.Stop(victim);
+  ProposeN(leader, "y", 40);
+  ASSERT_TRUE(cluster_.Start(victim).ok());
+  // The restarted node re-applies its WAL (applied = 0) and catches up the rest.
+  ASSERT_TRUE(cluster_.WaitRecorded(victim, 80, 10s));
+  EXPECT_EQ(cluster_.Recorded(victim), cluster_.Recorded(leader));
+}
+
+TEST_F(NodeTest, WholeClusterRestartKeepsLog) {
+  StartAll();
+  const NodeId leader = cluster_.WaitForLeader(5s);
+  ASSERT_NE(leader, kNoNode);
+  ProposeN(leader, "z", 25);
+  for (NodeId id : cluster_.ids()) ASSERT_TRUE(cluster_.WaitRecorded(id, 25, 10s));
+  for (NodeId id : cluster_.ids()) cluster_.Stop(id);
+  StartAll();
+  ASSERT_NE(cluster_.WaitForLeader(5s), kNoNode);
+  for (NodeId id : cluster_.ids()) {
+    ASSERT_TRUE(cluster_.WaitRecorded(id, 25, 10s));
+    EXPECT_EQ(cluster_.Recorded(id).size(), 25u);
+    EXPECT_EQ(cluster_.Recorded(id)[24], "z-24");
+  }
+}
+
+TEST_F(NodeTest, ReadIndexCoversPriorWrites) {
+  StartAll();
+  const NodeId leader = cluster_.WaitForLeader(5s);
+  ASSERT_NE(leader, kNoNode);
+  ProposeN(leader, "w", 20);
+  ASSERT_TRUE(cluster_.WaitRecorded(leader, 20, 10s));
+  // The leader has applied the writes; its applied index is at least their index.
+  const Index written = cluster_.node(leader)->applied();
+  for (NodeId id : cluster_.ids()) {
+    Index idx = 0;
+    Status s = cluster_.node(id)->ReadIndex(5s, &idx);
+    ASSERT_TRUE(s.ok()) << id << " " << s.ToString();
+    EXPECT_GE(idx, written) << id;
+    EXPECT_GE(cluster_.node(id)->applied(), idx);
+    // After the read barrier, the node's state machine holds the writes.
+    EXPECT_EQ(cluster_.Recorded(id).size(), 20u);
+  }
+}
+
+TEST_F(NodeTest, ConcurrentReadsShareReadIndexRequests) {
+  StartAll();
+  const NodeId leader = cluster_.WaitForLeader(5s);
+  ASSERT_NE(leader, kNoNode);
+  ProposeN(leader, "r", 5);
+  const NodeId follower = leader == 1 ? 2 : 1;
+  const uint64_t before = cluster_.node(follower)->metrics().read_index_requests.load();
+  constexpr int kReaders = 32;
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < kReaders; ++i) {
+    threads.emplace_back([&] {
+      for (int j = 0; j < 5; ++j) {
+        Index idx;
+        if (cluster_.node(follower)->ReadIndex(5s, &idx).ok()) ok++;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), kReaders * 5);
+  const uint64_t requests = cluster_.node(follower)->metrics().read_index_requests.load() - before;
+  EXPECT_LT(requests, static_cast<uint64_t>(kReaders * 5));
+  EXPECT_EQ(cluster_.node(follower)->metrics().reads_pending.load(), 0u);
+}
+
+TEST_F(NodeTest, ConfChangeAddLearnerPassesThroughApply) {
+  StartAll();
+  const NodeId leader = cluster_.WaitForLeader(5s);
+  ASSERT_NE(leader, kNoNode);
+  ConfChange cc;
+  cc.type = ConfChangeType::kAddLearner;
+  cc.node_id = 7;
+  // Refused until the leader's first entry of its term is applied (docs/raft.md).
+  ProposeN(leader, "first", 1);
+  ASSERT_TRUE(cluster_.WaitRecorded(leader, 1, 10s));
+  ASSERT_TRUE(cluster_.node(leader)->WaitApplied(cluster_.node(leader)->applied(), 1s).ok());
+  Status s;
+  for (int i = 0; i < 100; ++i) {
+    s = cluster_.node(leader)->ProposeConfChange(cc);
+    if (s.ok()) break;
+    std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  NodeStatus st;
+  do {
+    std::this_thread::sleep_for(5ms);
+    ASSERT_TRUE(cluster_.node(leader)->GetStatus(&st).ok());
+  } while (st.conf_state.learners.empty() && std::chrono::steady_clock::now() < deadline);
+  EXPECT_EQ(st.conf_state.learners, std::vector<NodeId>{7});
+  // Writes continue with a learner that never answers.
+  ProposeN(leader, "l", 5);
+  ASSERT_TRUE(cluster_.WaitRecorded(leader, 6, 10s));
+}
+
+TEST_F(NodeTest, LaggingFollowerCatchesUpBySnapshot) {
+  StartAll();
+  const NodeId leader = cluster_.WaitForLeader(5s);
+  ASSERT_NE(leader, kNoNode);
+  ProposeN(leader, "s", 20);
+  const NodeId victim = leader == 3 ? 2 : 3;
+  ASSERT_TRUE(cluster_.WaitRecorded(victim, 20, 10s));
+  cluster_.Stop(victim);
+  ProposeN(leader, "t", 50);
+  ASSERT_TRUE(cluster_.WaitRecorded(leader, 70, 10s));
+  Index snap_index = 0;
+  ASSERT_TRUE(cluster_.Snapshot(leader, &snap_index).ok());
+  EXPECT_GT(snap_index, 70u);
+  // The entries the victim needs are compacted: it gets the snapshot.
+  ASSERT_TRUE(cluster_.Start(victim).ok());
+  ASSERT_TRUE(cluster_.WaitRecorded(victim, 70, 10s));
+  EXPECT_EQ(cluster_.snapshots_installed(victim), 1);
+  EXPECT_EQ(cluster_.Recorded(victim), cluster_.Recorded(leader));
+  // It restarts from its persisted snapshot plus its WAL, and keeps up.
+  cluster_.Stop(victim);
+  ASSERT_TRUE(cluster_.Start(victim).ok());
+  ProposeN(leader, "u", 10);
+  ASSERT_TRUE(cluster_.WaitRecorded(victim, 80, 10s));
+  ASSERT_TRUE(cluster_.WaitRecorded(leader, 80, 10s));
+  EXPECT_EQ(cluster_.Recorded(victim), cluster_.Recorded(leader));
+  EXPECT_EQ(cluster_.snapshots_installed(victim), 0);  // counted since the last start
+}
+
+TEST_F(NodeTest, CompactionFromTheApplyCallbackAndSnapshotCatchUp) {
+  cluster_.set_compact_every(16);
+  StartAll();
+  const NodeId leader = cluster_.WaitForLeader(5s);
+  ASSERT_NE(leader, kNoNode);
+  const NodeId victim = leader == 3 ? 2 : 3;
+  ProposeN(leader, "p", 10);
+  ASSERT_TRUE(cluster_.WaitRecorded(victim, 10, 10s));
+  cluster_.Stop(victim);
+  ProposeN(leader, "q", 100);
+  ASSERT_TRUE(cluster_.WaitRecorded(leader, 110, 10s));
+  // The leader compacted far beyond the victim's log: it catches up by snapshot.
+  ASSERT_TRUE(cluster_.Start(victim).ok());
+  ASSERT_TRUE(cluster_.WaitRecorded(victim, 110, 10s));
+  EXPECT_EQ(cluster_.snapshots_installed(victim), 1);
+  EXPECT_EQ(cluster_.Recorded(victim), cluster_.Recorded(leader));
+  // Every member restarts from its own snapshot plus WAL tail.
+  for (NodeId id : cluster_.ids()) cluster_.Stop(id);
+  StartAll();
+  ASSERT_NE(cluster_.WaitForLeader(5s), kNoNode);
+  for (NodeId id : cluster_.ids()) {
+    ASSERT_TRUE(cluster_.WaitRecorded(id, 110, 10s));
+    EXPECT_EQ(cluster_.Recorded(id), cluster_.Recorded(leader)) << id;
+  }
+}
+
+TEST_F(NodeTest, TransferLeadership) {
+  StartAll();
+  const NodeId leader = cluster_.WaitForLeader(5s);
+  ASSERT_NE(leader, kNoNode);
+  ProposeN(leader, "x", 3);
+  for (NodeId id : cluster_.ids()) ASSERT_TRUE(cluster_.WaitRecorded(id, 3, 10s));
+  const NodeId target = leader == 1 ? 2 : 1;
+  cluster_.node(leader)->TransferLeader(target);
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (cluster_.WaitForLeader(5s) != target && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(2ms);
+  }
+  EXPECT_EQ(cluster_.WaitForLeader(5s), target);
+  ProposeN(target, "y", 3);
+  for (NodeId id : cluster_.ids()) ASSERT_TRUE(cluster_.WaitRecorded(id, 6, 10s));
+}
+
+TEST_F(NodeTest, IsolatedLeaderStepsDownAndRejoinsWithoutDivergence) {
+  StartAll();
+  const NodeId old_leader = cluster_.WaitForLeader(5s);
+  ASSERT_NE(old_leader, kNoNode);
+  ProposeN(old_leader, "a", 10);
+  for (NodeId id : cluster_.ids()) ASSERT_TRUE(cluster_.WaitRecorded(id, 10, 10s));
+  net_.Isolate(old_leader, true);
+  // check_quorum: the isolated leader steps down, and then refuses writes and reads.
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (cluster_.node(old_leader)->leader() == old_leader && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(2ms);
+  }
+  EXPECT_NE(cluster_.node(old_leader)->leader(), old_leader);
+  EXPECT_EQ(cluster_.node(old_leader)->Propose("lost").message(), "raft: no leader");
+  // The majority elects a new leader and keeps writing.
+  NodeId new_leader = kNoNode;
+  while (std::chrono::steady_clock::now() < deadline + 5s) {
+    const NodeId other = old_leader == 1 ? 2 : 1;
+    new_leader = cluster_.node(other)->leader();
+    if (new_leader != kNoNode && new_leader != old_leader) break;
+    std::this_thread::sleep_for(2ms);
+  }
+  ASSERT_NE(new_leader, kNoNode);
+  ASSERT_NE(new_leader, old_leader);
+  ProposeN(new_leader, "b", 10);
+  ASSERT_TRUE(cluster_.WaitRecorded(new_leader, 20, 10s));
+  // Heal: the old leader follows and converges.
+  net_.Isolate(old_leader, false);
+  ASSERT_TRUE(cluster_.WaitRecorded(old_leader, 20, 10s));
+  for (NodeId id : cluster_.ids()) {
+    ASSERT_TRUE(cluster_.WaitRecorded(id, 20, 10s));
+    EXPECT_EQ(cluster_.Recorded(id), cluster_.Recorded(new_leader)) << id;
+  }
+}
+
+TEST(NodeSingle, LeaderChangeCallbackAndCampaign) {
+  LocalNetwork net;
+  const char* tmp = getenv("TEST_TMPDIR");
+  std::string tmpl = std::string(tmp ? tmp : "/tmp") + "/nodesingleXXXXXX";
+  const std::string dir = mkdtemp(tmpl.data());
+  std::mutex mu;
+  std::vector<std::pair<NodeId, Term>> changes;
+  NodeOptions o;
+  o.raft.id = 1;
+  o.log.dir = dir + "/wal";
+  o.log.wal_options.log = [](std::string_view) {};
+  o.log.initial_conf_state.voters = {1};
+  o.transport = net.TransportFor(1);
+  o.tick_interval = 0ms;  // only Campaign() elects
+  o.apply = [](ApplyBatch&&) {};
+  o.on_leader_change = [&](NodeId leader, Term term) {
+    std::lock_guard<std::mutex> lk(mu);
+    changes.emplace_back(leader, term);
+  };
+  std::unique_ptr<Node> n;
+  ASSERT_TRUE(Node::Start(std::move(o), &n).ok());
+  EXPECT_EQ(n->Propose("x").message(), "raft: no leader");
+  ASSERT_TRUE(n->Campaign().ok());
+  for (int i = 0; i < 1000 && n->leader() != 1; ++i) std::this_thread::sleep_for(1ms);
+  ASSERT_EQ(n->leader(), 1u);
+  EXPECT_TRUE(n->Propose("x").ok());
+  n->Stop();
+  std::lock_guard<std::mutex> lk(mu);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0], (std::pair<NodeId, Term>{1, 1}));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(NodeTest, StepRejectsLocalMessagesAndWrongTarget) {
+  ASSERT_TRUE(cluster_.Start(1).ok());
+  Message m;
+  m.type = MessageType::kHup;
+  m.to = 1;
+  EXPECT_EQ(cluster_.node(1)->Step(m).code(), Status::Code::kInvalidArgument);
+  m.type = MessageType::kHeartbeat;
+  m.to = 2;
+  EXPECT_EQ(cluster_.node(1)->Step(m).code(), Status::Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace cairn::raft::node
