@@ -111,10 +111,12 @@ DriverResult RunClosedLoop(const std::vector<std::unique_ptr<Call>>& calls, cons
 
   std::atomic<int64_t> next_seq{0};
   std::vector<std::unique_ptr<DriverThread>> drivers;
+  drivers.reserve(per_thread.size());
   for (auto& list : per_thread) drivers.push_back(std::make_unique<DriverThread>(list, &next_seq, options));
 
   const int64_t start_ns = SteadyNowNs();
   std::vector<std::thread> threads;
+  threads.reserve(drivers.size());
   for (auto& d : drivers) threads.emplace_back([&d] { d->Run(); });
   for (auto& t : threads) t.join();
   DriverResult result;

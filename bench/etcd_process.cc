@@ -78,6 +78,7 @@ Status EtcdProcess::Start(const EtcdTls& tls, const EtcdTls& client) {
     dup2(fd, 1);
     dup2(fd, 2);
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     execv("/usr/bin/etcd", argv.data());

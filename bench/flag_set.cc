@@ -43,7 +43,7 @@ std::string GoLikeDouble(double v) {
 }  // namespace
 
 Status ParseGoDuration(const std::string& text, int64_t* nanoseconds) {
-  const Status invalid = Status::InvalidArgument("time: invalid duration \"" + text + "\"");
+  Status invalid = Status::InvalidArgument("time: invalid duration \"" + text + "\"");
   size_t i = 0;
   bool negative = false;
   if (i < text.size() && (text[i] == '-' || text[i] == '+')) {
@@ -80,8 +80,11 @@ Status ParseGoDuration(const std::string& text, int64_t* nanoseconds) {
       scale = 3600e9;
     } else {
       return unit.empty() ? Status::InvalidArgument("time: missing unit in duration \"" + text + "\"")
-                          : Status::InvalidArgument("time: unknown unit \"" + unit + "\" in duration \"" +
-                                                    text + "\"");
+                          : Status::InvalidArgument(std::string("time: unknown unit \"")
+                                                        .append(unit)
+                                                        .append("\" in duration \"")
+                                                        .append(text)
+                                                        .append("\""));
     }
     total += std::strtold(number.c_str(), nullptr) * scale;
   }

@@ -21,9 +21,10 @@ void MergedRange(const std::vector<const Layer*>& layers, const Reader* committe
       if (b == l->ops.end()) continue;
       auto it = b->second.find(key);
       if (it == b->second.end()) continue;
-      if (!it->second) return;  // deleted
+      const auto& value = it->second;
+      if (!value) return;  // deleted
       if (keys) keys->push_back(it->first);
-      if (values) values->push_back(*it->second);
+      if (values) values->push_back(*value);
       return;
     }
     if (committed) committed->UnsafeRange(bucket, key, end, 0, keys, values);
@@ -58,7 +59,8 @@ void MergedRange(const std::vector<const Layer*>& layers, const Reader* committe
     auto b = (*l)->ops.find(bucket);
     if (b == (*l)->ops.end()) continue;
     for (auto it = b->second.lower_bound(key); it != b->second.end() && in_range(it->first); ++it) {
-      merged[it->first] = it->second ? std::optional<std::string_view>(*it->second) : std::nullopt;
+      const auto& value = it->second;
+      merged[it->first] = value ? std::optional<std::string_view>(*value) : std::nullopt;
     }
   }
   int64_t n = 0;

@@ -101,9 +101,10 @@ class MemBackend::MemBatchTx : public BatchTx {
     if (end.empty() && !unbounded) {
       auto it = o.find(key);
       if (it != o.end()) {
-        if (!it->second) return;
+        const auto& value = it->second;
+        if (!value) return;
         if (keys) keys->push_back(it->first);
-        if (values) values->push_back(*it->second);
+        if (values) values->push_back(*value);
         return;
       }
       if (base) RangeOf(*base, key, end, limit, keys, values);
@@ -125,9 +126,9 @@ class MemBackend::MemBatchTx : public BatchTx {
       }
       if (o_ok && (!b_ok || oi->first <= bi->first)) {
         if (b_ok && oi->first == bi->first) ++bi;
-        if (oi->second) {
+        if (const auto& value = oi->second; value) {
           if (keys) keys->push_back(oi->first);
-          if (values) values->push_back(*oi->second);
+          if (values) values->push_back(*value);
           ++n;
         }
         ++oi;
