@@ -32,7 +32,7 @@ Status FromWalEntry(wal::Entry&& w, Entry* out) {
   return Status::Ok();
 }
 
-Status WalLog::Open(WalLogOptions options, std::unique_ptr<WalLog>* out) {
+Status WalLog::Open(const WalLogOptions& options, std::unique_ptr<WalLog>* out) {
   std::unique_ptr<WalLog> log(new WalLog());
   CAIRN_RETURN_IF_ERROR(wal::Wal::Open(options.dir, options.wal_options, &log->wal_));
   const Index snap_index = options.snapshot.metadata.index;

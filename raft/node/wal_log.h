@@ -50,7 +50,7 @@ class WalLog {
   // Opens the WAL and rebuilds the storage. Corruption if the WAL's newest
   // snapshot marker is newer than options.snapshot (the application lost a
   // snapshot the WAL relies on).
-  static Status Open(WalLogOptions options, std::unique_ptr<WalLog>* out);
+  static Status Open(const WalLogOptions& options, std::unique_ptr<WalLog>* out);
 
   // Persists the durable parts of `rd` (steps 1-2 above). After an error the
   // on-disk state is unknown and the node must stop (fsyncgate).

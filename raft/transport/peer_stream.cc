@@ -137,7 +137,7 @@ void PeerStream::SendSnapshot(Message m) {
     if (!snap_busy_) {
       snap_busy_ = true;
       if (snap_thread_.joinable()) snap_thread_.join();  // the previous transfer has finished
-      snap_thread_ = std::thread([this, m = std::move(m)]() mutable { RunSnapshot(std::move(m)); });
+      snap_thread_ = std::thread([this, m = std::move(m)] { RunSnapshot(m); });
       return;
     }
   }
@@ -145,7 +145,7 @@ void PeerStream::SendSnapshot(Message m) {
   options_.handler->ReportSnapshot(options_.to, /*failed=*/true);
 }
 
-void PeerStream::RunSnapshot(Message m) {
+void PeerStream::RunSnapshot(const Message& m) {
   const Status s = StreamSnapshot(m);
   Inc(s.ok() ? options_.metrics->snapshots_sent : options_.metrics->snapshots_failed);
   options_.handler->ReportSnapshot(options_.to, /*failed=*/!s.ok());

@@ -63,7 +63,7 @@ class PeerStream {
  private:
   explicit PeerStream(PeerStreamOptions options);
   void Run();
-  void RunSnapshot(Message m);
+  void RunSnapshot(const Message& m);
   Status StreamSnapshot(const Message& m);
   void Unreachable();
 
