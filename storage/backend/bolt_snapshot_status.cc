@@ -1,36 +1,9 @@
 #include "storage/backend/bolt_snapshot_status.h"
 
-#include <array>
-
+#include "base/crc32c.h"
 #include "storage/backend/backend.h"
 
 namespace cairn::backend {
-namespace {
-
-// CRC-32C (Castagnoli, reflected polynomial 0x82f63b78), as Go's crc32.MakeTable(crc32.Castagnoli).
-class Crc32c {
- public:
-  void Update(std::string_view bytes) {
-    static const std::array<uint32_t, 256> table = [] {
-      std::array<uint32_t, 256> t{};
-      for (uint32_t i = 0; i < 256; ++i) {
-        uint32_t c = i;
-        for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x82f63b78u : c >> 1;
-        t[i] = c;
-      }
-      return t;
-    }();
-    uint32_t c = ~crc_;
-    for (unsigned char b : bytes) c = table[(c ^ b) & 0xff] ^ (c >> 8);
-    crc_ = ~c;
-  }
-  uint32_t value() const { return crc_; }
-
- private:
-  uint32_t crc_ = 0;
-};
-
-}  // namespace
 
 Status SnapshotStatusOf(bolt::DB* db, SnapshotStatus* out) {
   CAIRN_RETURN_IF_ERROR(db->Check());

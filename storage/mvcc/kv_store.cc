@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <limits>
 
-#include "storage/mvcc/crc32c.h"
+#include "base/crc32c.h"
 #include "storage/mvcc/errors.h"
 
 namespace cairn::mvcc {

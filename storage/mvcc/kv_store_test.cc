@@ -6,7 +6,7 @@
 #include <set>
 
 #include "storage/backend/mem_backend.h"
-#include "storage/mvcc/crc32c.h"
+#include "base/crc32c.h"
 #include "storage/mvcc/errors.h"
 
 namespace cairn::mvcc {

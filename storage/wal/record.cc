@@ -3,7 +3,7 @@
 #include <cassert>
 #include <cstring>
 
-#include "storage/wal/crc32c.h"
+#include "base/crc32c.h"
 
 namespace cairn::wal {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "storage/wal/crc32c.h"
+#include "base/crc32c.h"
 #include "storage/wal/log_state.h"
 #include "storage/wal/segment.h"
 

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "storage/wal/crc32c.h"
+#include "base/crc32c.h"
 
 namespace cairn::wal {
 namespace {

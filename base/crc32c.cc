@@ -1,4 +1,4 @@
-#include "storage/wal/crc32c.h"
+#include "base/crc32c.h"
 
 #include <array>
 #include <cstring>
@@ -7,7 +7,7 @@
 #include <nmmintrin.h>
 #endif
 
-namespace cairn::wal::crc32c {
+namespace cairn::crc32c {
 namespace {
 
 constexpr uint32_t kPolyReflected = 0x82F63B78u;
@@ -79,4 +79,4 @@ uint32_t Extend(uint32_t crc, const void* data, size_t size_bytes) {
 
 bool HardwareAccelerated() { return kHaveSse42; }
 
-}  // namespace cairn::wal::crc32c
+}  // namespace cairn::crc32c

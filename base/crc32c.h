@@ -11,7 +11,7 @@
 #include <span>
 #include <string_view>
 
-namespace cairn::wal::crc32c {
+namespace cairn::crc32c {
 
 // Continues a CRC: Extend(Value(a), b) == Value(a ++ b). `crc` is a finished
 // CRC value (not the internal register), Value(x) == Extend(0, x).
@@ -26,4 +26,19 @@ uint32_t ExtendPortable(uint32_t crc, const void* data, size_t size_bytes);
 // True when Extend uses the SSE4.2 instruction.
 bool HardwareAccelerated();
 
-}  // namespace cairn::wal::crc32c
+}  // namespace cairn::crc32c
+
+namespace cairn {
+
+// Streaming CRC-32C, as Go's crc32.New(crc32.MakeTable(crc32.Castagnoli)):
+// value() after several Update() calls is the CRC of their concatenation.
+class Crc32c {
+ public:
+  void Update(std::string_view data) { crc_ = crc32c::Extend(crc_, data.data(), data.size()); }
+  uint32_t value() const { return crc_; }
+
+ private:
+  uint32_t crc_ = 0;
+};
+
+}  // namespace cairn

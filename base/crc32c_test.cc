@@ -1,4 +1,4 @@
-#include "storage/wal/crc32c.h"
+#include "base/crc32c.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace cairn::wal::crc32c {
+namespace cairn::crc32c {
 namespace {
 
 // Known answers: the CRC catalogue check value and RFC 3720 appendix B.4.
@@ -54,4 +54,4 @@ TEST(Crc32cTest, SingleBitFlipChangesValue) {
 }
 
 }  // namespace
-}  // namespace cairn::wal::crc32c
+}  // namespace cairn::crc32c
