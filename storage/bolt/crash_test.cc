@@ -11,6 +11,7 @@
 #include "storage/bolt/dump.h"
 #include "storage/bolt/test_util.h"
 #include "storage/io/fault_env.h"
+#include "storage/io/no_sync_env.h"
 
 namespace cairn::bolt {
 namespace {
@@ -21,49 +22,6 @@ using testing::TempDir;
 
 constexpr int kCommits = 10;
 
-// Under FaultEnv, durability is FaultEnv's model (Sync forgets undo records),
-// so the real fdatasync below it only costs time: this Env skips it.
-class NoSyncFile final : public io::File {
- public:
-  explicit NoSyncFile(std::unique_ptr<io::File> base) : base_(std::move(base)) {}
-  Status ReadAt(uint64_t offset, std::span<std::byte> out) override { return base_->ReadAt(offset, out); }
-  Status WriteAt(uint64_t offset, std::span<const std::byte> data) override {
-    return base_->WriteAt(offset, data);
-  }
-  Status Sync() override { return Status::Ok(); }
-  Status Truncate(uint64_t size_bytes) override { return base_->Truncate(size_bytes); }
-  Status Allocate(uint64_t size_bytes, bool keep_size) override {
-    return base_->Allocate(size_bytes, keep_size);
-  }
-  Status Size(uint64_t* size_bytes) override { return base_->Size(size_bytes); }
-  int fd() const override { return base_->fd(); }
-  const std::string& path() const override { return base_->path(); }
-
- private:
-  std::unique_ptr<io::File> base_;
-};
-
-class NoSyncEnv final : public io::Env {
- public:
-  Status Open(const std::string& path, io::OpenMode mode, std::unique_ptr<io::File>* out) override {
-    std::unique_ptr<io::File> base;
-    CAIRN_RETURN_IF_ERROR(io::DefaultEnv()->Open(path, mode, &base));
-    *out = std::make_unique<NoSyncFile>(std::move(base));
-    return Status::Ok();
-  }
-  Status Exists(const std::string& path, bool* exists) override {
-    return io::DefaultEnv()->Exists(path, exists);
-  }
-  Status Remove(const std::string& path) override { return io::DefaultEnv()->Remove(path); }
-  Status Rename(const std::string& from, const std::string& to) override {
-    return io::DefaultEnv()->Rename(from, to);
-  }
-  Status CreateDir(const std::string& path) override { return io::DefaultEnv()->CreateDir(path); }
-  Status ListDir(const std::string& path, std::vector<std::string>* names) override {
-    return io::DefaultEnv()->ListDir(path, names);
-  }
-  Status SyncDir(const std::string& path) override { return Status::Ok(); }
-};
 constexpr uint64_t kSeed = 77;
 
 // Runs the workload through env until it fails or finishes. Returns the
@@ -82,7 +40,7 @@ int RunWorkload(io::Env* env, const std::string& path, std::vector<std::string>*
 
 TEST(CrashTest, EveryStepOfEveryCommitRecoversToLastCommit) {
   std::string dir = TempDir("crash");
-  NoSyncEnv no_sync_env;
+  io::NoSyncEnv no_sync_env;
   // A reference run without crashes: how many steps the workload takes.
   uint64_t total_steps = 0;
   std::vector<std::string> expected;

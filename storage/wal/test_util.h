@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "storage/io/file.h"
+#include "storage/io/no_sync_env.h"
 #include "storage/wal/record.h"
 
 namespace cairn::wal::testing {
@@ -43,53 +44,7 @@ inline void WriteFile(const std::string& path, const std::vector<char>& bytes, s
   out.write(bytes.data(), static_cast<std::streamsize>(size));
 }
 
-// An Env over the real filesystem whose Sync and SyncDir do nothing: crash
-// tests model durability with FaultEnv, so real fdatasyncs would only make
-// them slow (and their speed depend on the disk).
-class NoSyncEnv final : public io::Env {
- public:
-  Status Open(const std::string& path, io::OpenMode mode, std::unique_ptr<io::File>* out) override {
-    std::unique_ptr<io::File> file;
-    CAIRN_RETURN_IF_ERROR(base_->Open(path, mode, &file));
-    *out = std::make_unique<NoSyncFile>(std::move(file));
-    return Status::Ok();
-  }
-  Status Exists(const std::string& path, bool* exists) override { return base_->Exists(path, exists); }
-  Status Remove(const std::string& path) override { return base_->Remove(path); }
-  Status Rename(const std::string& from, const std::string& to) override { return base_->Rename(from, to); }
-  Status CreateDir(const std::string& path) override { return base_->CreateDir(path); }
-  Status ListDir(const std::string& path, std::vector<std::string>* names) override {
-    return base_->ListDir(path, names);
-  }
-  Status SyncDir(const std::string&) override { return Status::Ok(); }
-
- private:
-  class NoSyncFile final : public io::File {
-   public:
-    explicit NoSyncFile(std::unique_ptr<io::File> base) : base_(std::move(base)) {}
-    Status ReadAt(uint64_t offset, std::span<std::byte> out) override { return base_->ReadAt(offset, out); }
-    Status WriteAt(uint64_t offset, std::span<const std::byte> data) override {
-      return base_->WriteAt(offset, data);
-    }
-    Status Sync() override { return Status::Ok(); }
-    Status Truncate(uint64_t size_bytes) override { return base_->Truncate(size_bytes); }
-    Status Allocate(uint64_t size_bytes, bool keep_size) override {
-      return base_->Allocate(size_bytes, keep_size);
-    }
-    Status Size(uint64_t* size_bytes) override { return base_->Size(size_bytes); }
-    int fd() const override { return -1; }  // keeps io_uring (which would fdatasync) away
-    const std::string& path() const override { return base_->path(); }
-
-   private:
-    std::unique_ptr<io::File> base_;
-  };
-  io::Env* base_ = io::DefaultEnv();
-};
-
-inline io::Env* NoSync() {
-  static NoSyncEnv env;
-  return &env;
-}
+using io::NoSync;
 
 inline Entry MakeEntry(uint64_t index, uint64_t term, size_t data_bytes = 100) {
   Entry entry{index, term, std::string(data_bytes, 'a')};
