@@ -3,7 +3,6 @@
 // line by line, that the requests reached etcd, and the error distribution of failing requests.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <chrono>
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_tool_fixture.h"
 #include "bench/etcd_process.h"
 #include "proto/rpc.grpc.pb.h"
 
@@ -27,36 +27,8 @@ std::vector<std::string> Lines(const std::string& s) {
   return out;
 }
 
-class BenchEtcdTest : public ::testing::Test {
+class BenchEtcdTest : public cairn::bench::testing::BenchToolTest {
  protected:
-  static void SetUpTestSuite() {
-    etcd_ = new cairn::bench::testing::EtcdProcess();
-    const cairn::Status s = etcd_->Start();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-    endpoint_ = etcd_->endpoint();
-    dir_ = etcd_->dir();
-  }
-
-  static void TearDownTestSuite() {
-    delete etcd_;  // kills etcd, removes its directory
-    etcd_ = nullptr;
-  }
-
-  // Runs bench_tool with `args` (bounded by timeout(1)); returns stdout, sets *rc.
-  static std::string RunBench(const std::string& args, int* rc) {
-    const std::string cmd =
-        "timeout 60 bench/bench_tool --endpoints " + endpoint_ + " " + args + " 2>" + dir_ + "/bench.stderr";
-    FILE* p = popen(cmd.c_str(), "r");
-    EXPECT_NE(p, nullptr);
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-    const int status = pclose(p);
-    *rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return out;
-  }
-
   // Checks etcd report.go's layout (default "%4.4f" precision) from lines[first]; returns the
   // index after the latency distribution and the histogram's total count.
   // min_percentile_lines: percentiles of 0 are not printed (watch-latency can measure 0).
@@ -103,10 +75,6 @@ class BenchEtcdTest : public ::testing::Test {
     EXPECT_GE(pct_lines, min_percentile_lines);
     return i;
   }
-
-  static inline cairn::bench::testing::EtcdProcess* etcd_ = nullptr;
-  static inline std::string dir_;
-  static inline std::string endpoint_;
 };
 
 TEST_F(BenchEtcdTest, PutReportAndKeysReachEtcd) {
@@ -125,7 +93,8 @@ TEST_F(BenchEtcdTest, PutReportAndKeysReachEtcd) {
   EXPECT_EQ(lines.size(), i + 2) << out;
 
   // Default --key-space-size 1 and --key-size 8: all 200 puts wrote key "\0"*8 with an 8-byte value.
-  auto kv = etcdserverpb::KV::NewStub(grpc::CreateChannel(endpoint_, grpc::InsecureChannelCredentials()));
+  auto kv =
+      etcdserverpb::KV::NewStub(grpc::CreateChannel(etcd_->endpoint(), grpc::InsecureChannelCredentials()));
   etcdserverpb::RangeRequest req;
   req.set_key(std::string(8, '\0'));
   etcdserverpb::RangeResponse resp;
@@ -162,7 +131,8 @@ TEST_F(BenchEtcdTest, SequentialKeysFillTheKeySpace) {
            &rc);
   ASSERT_EQ(rc, 0);
   // Keys are the zig-zag varints of 0..49 padded to 4 bytes: 0x00.. to 0x62 0 0 0.
-  auto kv = etcdserverpb::KV::NewStub(grpc::CreateChannel(endpoint_, grpc::InsecureChannelCredentials()));
+  auto kv =
+      etcdserverpb::KV::NewStub(grpc::CreateChannel(etcd_->endpoint(), grpc::InsecureChannelCredentials()));
   etcdserverpb::RangeRequest req;
   req.set_key(std::string(1, '\0'));
   req.set_range_end(std::string(1, '\x63'));
@@ -358,16 +328,8 @@ TEST(BenchEtcdAuthTest, UserFlagAuthenticates) {
     ASSERT_TRUE(auth->AuthEnable(&ctx, etcdserverpb::AuthEnableRequest(), &resp).ok());
   }
   auto run = [&](const std::string& args, int* rc) {
-    const std::string cmd =
-        "timeout 60 bench/bench_tool --endpoints " + etcd.endpoint() + " " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while (p != nullptr && (n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-    const int status = p != nullptr ? pclose(p) : -1;
-    *rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return out;
+    return cairn::bench::testing::RunCapture(
+        "timeout 60 bench/bench_tool --endpoints " + etcd.endpoint() + " " + args + " 2>&1", rc);
   };
   int rc = -1;
   std::string out = run("--user root:secret put --total 20 --clients 2", &rc);

@@ -3,44 +3,19 @@
 // reports' counts come from --output json; what the workloads wrote is checked in etcd itself.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <regex>
 #include <string>
 #include <vector>
 
-#include "bench/etcd_process.h"
+#include "bench/bench_tool_fixture.h"
 #include "proto/rpc.grpc.pb.h"
 
 namespace {
 
-class BenchK8sTest : public ::testing::Test {
+class BenchK8sTest : public cairn::bench::testing::BenchToolTest {
  protected:
-  static void SetUpTestSuite() {
-    etcd_ = new cairn::bench::testing::EtcdProcess();
-    const cairn::Status s = etcd_->Start();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-  }
-  static void TearDownTestSuite() {
-    delete etcd_;
-    etcd_ = nullptr;
-  }
-
-  static std::string RunBench(const std::string& args, int* rc) {
-    const std::string cmd = "timeout 60 bench/bench_tool --endpoints " + etcd_->endpoint() + " " + args +
-                            " 2>" + etcd_->dir() + "/bench.stderr";
-    FILE* p = popen(cmd.c_str(), "r");
-    EXPECT_NE(p, nullptr);
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-    const int status = pclose(p);
-    *rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return out;
-  }
-
   // The integer after "\"<field>\":" in the JSON object of report `name` ({"name":{...},...}).
   static int64_t JsonInt(const std::string& json, const std::string& name, const std::string& field) {
     const size_t at = json.find("\"" + name + "\":{");
@@ -62,8 +37,6 @@ class BenchK8sTest : public ::testing::Test {
     EXPECT_TRUE(kv->Range(&ctx, req, &resp).ok());
     return resp;
   }
-
-  static inline cairn::bench::testing::EtcdProcess* etcd_ = nullptr;
 };
 
 TEST_F(BenchK8sTest, ListFullAndPaged) {

@@ -1,27 +1,16 @@
 // `cairn bench` over TLS with client certificates (kubeadm's etcd setup) against a real etcd
 // with --client-cert-auth; certificates are made with the openssl CLI.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
+#include "bench/bench_tool_fixture.h"
 #include "bench/etcd_process.h"
 
 namespace cairn::bench::testing {
 namespace {
-
-std::string RunCapture(const std::string& cmd, int* rc) {
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while (p != nullptr && (n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  const int status = p != nullptr ? pclose(p) : -1;
-  *rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
 
 TEST(BenchTls, PutWithClientCertificate) {
   const char* tmp = std::getenv("TEST_TMPDIR");

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "bench/go_format.h"
+#include "bench/keys.h"
 
 namespace cairn::bench {
 namespace {
@@ -55,9 +56,45 @@ int Fail(FILE* err, const Status& status) {
   return 1;
 }
 
+bool CheckKeySpaceSize(int64_t key_space_size, FILE* err) {
+  if (key_space_size > 0) return true;
+  std::fprintf(err, "expected positive --key-space-size, got (%lld)", static_cast<long long>(key_space_size));
+  return false;
+}
+
+Status CheckKeysFit(int64_t key_space_size, int64_t key_size) {
+  std::string probe;
+  return VarintKey(key_space_size - 1, key_size, &probe);
+}
+
+Status CheckConsistency(const std::string& consistency) {
+  if (consistency == "l" || consistency == "s") return Status::Ok();
+  return Status::InvalidArgument("--consistency must be l (linearizable) or s (serializable)");
+}
+
+void PrintConsistencyLine(const GlobalConfig& global, const std::string& consistency, FILE* out) {
+  if (global.output == "json") return;
+  std::fprintf(out, "%s\n",
+               consistency == "l" ? "bench with linearizable range" : "bench with serializable range");
+  std::fflush(out);
+}
+
 std::unique_ptr<RateLimiter> MakeLimiter(int64_t rate, int64_t burst) {
   if (rate <= 0) return nullptr;
   return std::make_unique<RateLimiter>(static_cast<double>(rate), burst, std::chrono::steady_clock::now());
+}
+
+DriverResult RunMeasuredLoop(const GlobalConfig& global, const std::vector<std::unique_ptr<Call>>& calls,
+                             int64_t total, int64_t rate, ClientCpu* cpu) {
+  auto limiter = MakeLimiter(rate, 1);
+  DriverOptions options;
+  options.total = total;
+  options.threads = CqThreads(global);
+  options.limiter = limiter.get();
+  const ClientCpu before = CpuNow();
+  DriverResult result = RunClosedLoop(calls, options);
+  *cpu = CpuSince(before);
+  return result;
 }
 
 }  // namespace cairn::bench

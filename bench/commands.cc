@@ -44,14 +44,8 @@ int RunUnaryBench(const GlobalConfig& global, const std::string& command, const 
                   int64_t total, int64_t rate, MakeCall make_call, FILE* out) {
   std::vector<std::unique_ptr<Call>> calls;
   for (int64_t i = 0; i < global.clients; i++) calls.push_back(make_call(i, conns.at(i % conns.size())));
-  auto limiter = MakeLimiter(rate, 1);
-  DriverOptions options;
-  options.total = total;
-  options.threads = CqThreads(global);
-  options.limiter = limiter.get();
-  const ClientCpu before = CpuNow();
-  const DriverResult result = RunClosedLoop(calls, options);
-  const ClientCpu cpu = CpuSince(before);
+  ClientCpu cpu;
+  const DriverResult result = RunMeasuredLoop(global, calls, total, rate, &cpu);
   calls.clear();
   PrintReport(global, command, result, cpu, out);
   return 0;
@@ -117,30 +111,27 @@ int PrintHashKV(const GlobalConfig& global, const Connections& conns, FILE* out,
     std::fprintf(err, "])\n");
     return 1;
   }
+  auto failed = [&](const char* what, const grpc::Status& s) {
+    std::fprintf(err, "Failed to get the %s of endpoint %s (%s)\n", what, global.connect.endpoints[0].c_str(),
+                 GoErrorString(s).c_str());
+    return 1;
+  };
   const auto st = std::chrono::steady_clock::now();
   etcdserverpb::HashKVResponse hash;
-  {
-    grpc::ClientContext ctx;
-    conns.Prepare(&ctx);
-    const grpc::Status s = conns.at(0).maintenance->HashKV(&ctx, etcdserverpb::HashKVRequest(), &hash);
-    if (!s.ok()) {
-      std::fprintf(err, "Failed to get the hashkv of endpoint %s (%s)\n", global.connect.endpoints[0].c_str(),
-                   GoErrorString(s).c_str());
-      return 1;
-    }
+  grpc::ClientContext hash_ctx;
+  conns.Prepare(&hash_ctx);
+  if (grpc::Status s = conns.at(0).maintenance->HashKV(&hash_ctx, etcdserverpb::HashKVRequest(), &hash);
+      !s.ok()) {
+    return failed("hashkv", s);
   }
   const int64_t taken_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - st).count();
   etcdserverpb::StatusResponse status;
-  {
-    grpc::ClientContext ctx;
-    conns.Prepare(&ctx);
-    const grpc::Status s = conns.at(0).maintenance->Status(&ctx, etcdserverpb::StatusRequest(), &status);
-    if (!s.ok()) {
-      std::fprintf(err, "Failed to get the status of endpoint %s (%s)\n", global.connect.endpoints[0].c_str(),
-                   GoErrorString(s).c_str());
-      return 1;
-    }
+  grpc::ClientContext status_ctx;
+  conns.Prepare(&status_ctx);
+  if (grpc::Status s = conns.at(0).maintenance->Status(&status_ctx, etcdserverpb::StatusRequest(), &status);
+      !s.ok()) {
+    return failed("status", s);
   }
   std::string rs = "HashKV Summary:\n";
   rs += "\tHashKV: " + std::to_string(hash.hash()) + "\n";
@@ -165,17 +156,9 @@ std::string HumanizeBytes(uint64_t s) {
 }
 
 int RunPut(const GlobalConfig& global, const PutConfig& config, FILE* out, FILE* err) {
-  if (config.key_space_size <= 0) {
-    std::fprintf(err, "expected positive --key-space-size, got (%lld)",
-                 static_cast<long long>(config.key_space_size));
-    return 1;
-  }
+  if (!CheckKeySpaceSize(config.key_space_size, err)) return 1;
   if (Status s = ValidateGlobal(global); !s.ok()) return Fail(err, s);
-  {
-    std::string probe;
-    if (Status s = VarintKey(config.key_space_size - 1, config.key_size, &probe); !s.ok())
-      return Fail(err, s);
-  }
+  if (Status s = CheckKeysFit(config.key_space_size, config.key_size); !s.ok()) return Fail(err, s);
   std::unique_ptr<Connections> conns;
   if (Status s = Connections::Open(global.connect, global.conns, &conns); !s.ok()) return Fail(err, s);
   std::mt19937_64 seed_rng(std::random_device{}());
@@ -204,16 +187,8 @@ int RunPut(const GlobalConfig& global, const PutConfig& config, FILE* out, FILE*
 
 int RunRange(const GlobalConfig& global, const RangeConfig& config, FILE* out, FILE* err) {
   if (Status s = ValidateGlobal(global); !s.ok()) return Fail(err, s);
-  if (config.consistency != "l" && config.consistency != "s") {
-    std::fprintf(err, "Error: --consistency must be l (linearizable) or s (serializable)\n");
-    return 1;
-  }
-  if (global.output != "json") {
-    std::fprintf(
-        out, "%s\n",
-        config.consistency == "l" ? "bench with linearizable range" : "bench with serializable range");
-    std::fflush(out);
-  }
+  if (Status s = CheckConsistency(config.consistency); !s.ok()) return Fail(err, s);
+  PrintConsistencyLine(global, config.consistency, out);
   std::unique_ptr<Connections> conns;
   if (Status s = Connections::Open(global.connect, global.conns, &conns); !s.ok()) return Fail(err, s);
   using etcdserverpb::RangeRequest;
@@ -240,18 +215,10 @@ int RunRange(const GlobalConfig& global, const RangeConfig& config, FILE* out, F
 }
 
 int RunTxnPut(const GlobalConfig& global, const TxnPutConfig& config, FILE* out, FILE* err) {
-  if (config.key_space_size <= 0) {
-    std::fprintf(err, "expected positive --key-space-size, got (%lld)",
-                 static_cast<long long>(config.key_space_size));
-    return 1;
-  }
+  if (!CheckKeySpaceSize(config.key_space_size, err)) return 1;
   if (config.txn_ops < 1) return Fail(err, Status::InvalidArgument("--txn-ops must be at least 1"));
   if (Status s = ValidateGlobal(global); !s.ok()) return Fail(err, s);
-  {
-    std::string probe;
-    if (Status s = VarintKey(config.key_space_size - 1, config.key_size, &probe); !s.ok())
-      return Fail(err, s);
-  }
+  if (Status s = CheckKeysFit(config.key_space_size, config.key_size); !s.ok()) return Fail(err, s);
   std::unique_ptr<Connections> conns;
   if (Status s = Connections::Open(global.connect, global.conns, &conns); !s.ok()) return Fail(err, s);
   std::mt19937_64 seed_rng(std::random_device{}());
@@ -301,12 +268,8 @@ int RunLeaseKeepalive(const GlobalConfig& global, const LeaseKeepaliveConfig& co
     calls.push_back(
         std::make_unique<KeepAliveCall>(&conns->at(i % conns->size()), conns.get(), lease_ids[i]));
   }
-  DriverOptions options;
-  options.total = config.total;
-  options.threads = CqThreads(global);
-  const ClientCpu before = CpuNow();
-  const DriverResult result = RunClosedLoop(calls, options);
-  const ClientCpu cpu = CpuSince(before);
+  ClientCpu cpu;
+  const DriverResult result = RunMeasuredLoop(global, calls, config.total, /*rate=*/0, &cpu);
   calls.clear();
   PrintReport(global, "lease-keepalive", result, cpu, out);
   return 0;

@@ -21,10 +21,12 @@
 #include <random>
 #include <thread>
 
+#include "bench/clock.h"
 #include "bench/command_util.h"
 #include "bench/commands.h"
 #include "bench/k8s_util.h"
 #include "bench/keys.h"
+#include "bench/wait_progress.h"
 
 namespace cairn::bench {
 namespace {
@@ -45,7 +47,7 @@ class SharedLeases {
   // The current lease id (granting a new one when the window has passed); 0 when a grant failed.
   int64_t Get() {
     std::lock_guard<std::mutex> lock(mu_);
-    const int64_t now = SteadyNowNsForBench();
+    const int64_t now = SteadyNowNs();
     if (id_ != 0 && now - granted_ns_ < reuse_ns_) return id_;
     etcdserverpb::LeaseGrantRequest req;
     req.set_ttl(ttl_seconds_ + reuse_ns_ / 1'000'000'000);
@@ -310,24 +312,6 @@ class InformerWatch {
   bool done_ = false;
 };
 
-bool WaitUntil(const std::function<bool()>& pred, const std::function<int64_t()>& progress,
-               int64_t idle_timeout_ns) {
-  int64_t last = progress();
-  int64_t last_change = SteadyNowNsForBench();
-  while (!pred()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    const int64_t p = progress();
-    const int64_t now = SteadyNowNsForBench();
-    if (p != last) {
-      last = p;
-      last_change = now;
-    } else if (now - last_change > idle_timeout_ns) {
-      return false;
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 int RunK8sChurn(const GlobalConfig& global, const K8sChurnConfig& config, FILE* out, FILE* err) {
@@ -377,13 +361,13 @@ int RunK8sChurn(const GlobalConfig& global, const K8sChurnConfig& config, FILE* 
   });
   auto stop_watchers = [&] {
     for (auto& w : informers) w->Cancel();
-    WaitUntil([&] { return counters.ended.load() >= config.watchers; }, [&] { return counters.ended.load(); },
-              10'000'000'000LL);
+    WaitWithProgress([&] { return counters.ended.load() >= config.watchers; },
+                     [&] { return counters.ended.load(); }, 10'000'000'000LL);
     watch_cq.Shutdown();
     watch_thread.join();
   };
-  if (!WaitUntil([&] { return counters.created.load() + counters.ended.load() >= config.watchers; },
-                 [&] { return counters.created.load(); }, 30'000'000'000LL) ||
+  if (!WaitWithProgress([&] { return counters.created.load() + counters.ended.load() >= config.watchers; },
+                        [&] { return counters.created.load(); }, 30'000'000'000LL) ||
       counters.ended.load() > 0) {
     stop_watchers();
     return Fail(err, Status::IOError("failed to create the informers' watches"));
@@ -404,8 +388,8 @@ int RunK8sChurn(const GlobalConfig& global, const K8sChurnConfig& config, FILE* 
   calls.clear();
   // Every informer should see every pod mutation (bounded wait: 10 s without progress).
   const int64_t expected = shared.pod_mutations.load() * config.watchers;
-  WaitUntil([&] { return counters.events.load() >= expected || counters.ended.load() > 0; },
-            [&] { return counters.events.load(); }, 10'000'000'000LL);
+  WaitWithProgress([&] { return counters.events.load() >= expected || counters.ended.load() > 0; },
+                   [&] { return counters.events.load(); }, 10'000'000'000LL);
   const ClientCpu cpu = CpuSince(cpu_before);
   stop_watchers();
 

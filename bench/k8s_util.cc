@@ -1,6 +1,5 @@
 #include "bench/k8s_util.h"
 
-#include <chrono>
 #include <cstdio>
 
 #include "bench/calls.h"
@@ -78,18 +77,6 @@ void PrintNamedReports(const GlobalConfig& global, const std::string& command,
   }
   std::fwrite(text.data(), 1, text.size(), out);
   std::fflush(out);
-}
-
-int64_t SteadyNowNsForBench() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-int64_t UnixNowNsForBench() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace cairn::bench

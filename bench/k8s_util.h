@@ -40,7 +40,4 @@ void PrintNamedReports(const GlobalConfig& global, const std::string& command,
                        int64_t total_ns, const ClientCpu& cpu, FILE* out, const std::string& extra_text = "",
                        const std::string& extra_json = "");
 
-int64_t SteadyNowNsForBench();
-int64_t UnixNowNsForBench();
-
 }  // namespace cairn::bench

@@ -252,12 +252,8 @@ int RunStm(const GlobalConfig& global, const StmConfig& config, FILE* out, FILE*
     calls.push_back(
         std::make_unique<StmCall>(&conns->at(i % conns->size()), conns.get(), config, isolation, seeds()));
   }
-  DriverOptions options;
-  options.total = config.total;
-  options.threads = CqThreads(global);
-  const ClientCpu before = CpuNow();
-  const DriverResult result = RunClosedLoop(calls, options);
-  const ClientCpu cpu = CpuSince(before);
+  ClientCpu cpu;
+  const DriverResult result = RunMeasuredLoop(global, calls, config.total, /*rate=*/0, &cpu);
   calls.clear();
   const Stats stats = ComputeStats(result.logs[0], result.total_ns, global.sample);
   if (global.output == "json") {

@@ -23,27 +23,12 @@
 namespace cairn::bench {
 
 int RunTxnMixed(const GlobalConfig& global, const TxnMixedConfig& config, FILE* out, FILE* err) {
-  if (config.key_space_size <= 0) {
-    std::fprintf(err, "expected positive --key-space-size, got (%lld)",
-                 static_cast<long long>(config.key_space_size));
-    return 1;
-  }
+  if (!CheckKeySpaceSize(config.key_space_size, err)) return 1;
   if (Status s = ValidateGlobal(global); !s.ok()) return Fail(err, s);
-  if (config.consistency != "l" && config.consistency != "s") {
-    return Fail(err, Status::InvalidArgument("--consistency must be l (linearizable) or s (serializable)"));
-  }
-  {
-    std::string probe;
-    if (Status s = VarintKey(config.key_space_size - 1, config.key_size, &probe); !s.ok())
-      return Fail(err, s);
-  }
+  if (Status s = CheckConsistency(config.consistency); !s.ok()) return Fail(err, s);
+  if (Status s = CheckKeysFit(config.key_space_size, config.key_size); !s.ok()) return Fail(err, s);
   const bool json = global.output == "json";
-  if (!json) {
-    std::fprintf(
-        out, "%s\n",
-        config.consistency == "l" ? "bench with linearizable range" : "bench with serializable range");
-    std::fflush(out);
-  }
+  PrintConsistencyLine(global, config.consistency, out);
   std::unique_ptr<Connections> conns;
   if (Status s = Connections::Open(global.connect, global.conns, &conns); !s.ok()) return Fail(err, s);
 

@@ -20,24 +20,15 @@
 #include <vector>
 
 #include "bench/calls.h"
+#include "bench/clock.h"
 #include "bench/command_util.h"
 #include "bench/commands.h"
 #include "bench/driver.h"
 #include "bench/keys.h"
+#include "bench/watch_stream.h"
 
 namespace cairn::bench {
 namespace {
-
-int64_t SteadyNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-int64_t UnixNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Progress shared by all streams (the streams run on one completion-queue thread).
 struct WatchProgress {
@@ -45,7 +36,6 @@ struct WatchProgress {
   std::condition_variable cv;
   int64_t streams_created = 0;  // streams whose watches are all created
   int64_t streams_failed = 0;
-  int64_t streams_finished = 0;
   int64_t events_expected = 0;  // set before the puts start
   int64_t events_received = 0;
   int64_t last_event_ns = 0;
@@ -53,80 +43,37 @@ struct WatchProgress {
   ResultLog event_log;
 };
 
-class WatchStream {
+// One stream creating its watches one after the other, then counting their events.
+class CreateThenCountStream : public SequentialCreateStream {
  public:
-  enum Kind { kStarted, kWritten, kRead, kFinished };
-  struct Tag {
-    WatchStream* stream;
-    Kind kind;
-  };
-
-  WatchStream(const Connection* conn, const Connections* conns, std::vector<std::string> keys,
-              WatchProgress* progress, grpc::CompletionQueue* cq)
-      : keys_(std::move(keys)), progress_(progress) {
-    for (int k = 0; k < 4; k++) tags_[k] = {this, static_cast<Kind>(k)};
-    conns->Prepare(&ctx_);
-    stream_ = conn->watch->PrepareAsyncWatch(&ctx_, cq);
-    stream_->StartCall(&tags_[kStarted]);
+  CreateThenCountStream(const Connection* conn, const Connections* conns, std::vector<std::string> keys,
+                        WatchProgress* progress, grpc::CompletionQueue* cq)
+      : SequentialCreateStream(conn, conns, cq), keys_(std::move(keys)), progress_(progress) {
+    Start();
   }
-
-  void OnEvent(Kind kind, bool ok) {
-    if (done_) return;
-    if (!ok && kind != kFinished) {
-      if (!finishing_) {
-        finishing_ = true;
-        stream_->Finish(&status_, &tags_[kFinished]);
-      }
-      return;
-    }
-    switch (kind) {
-      case kStarted:
-        stream_->Read(&resp_, &tags_[kRead]);
-        CreateNext();
-        break;
-      case kWritten:
-        // At most one Write may be outstanding on a stream: a create requested while the previous
-        // one was in flight goes out now.
-        write_pending_ = false;
-        if (create_wanted_) {
-          create_wanted_ = false;
-          CreateNext();
-        }
-        break;
-      case kRead:
-        OnResponse();
-        stream_->Read(&resp_, &tags_[kRead]);
-        break;
-      case kFinished: {
-        done_ = true;
-        std::lock_guard<std::mutex> lock(progress_->mu);
-        if (created_ < keys_.size()) progress_->streams_failed++;
-        progress_->streams_finished++;
-        progress_->cv.notify_all();
-        break;
-      }
-    }
-  }
-
-  void Cancel() { ctx_.TryCancel(); }
 
  private:
-  void CreateNext() {
-    if (write_pending_) {
-      create_wanted_ = true;
-      return;
-    }
-    write_pending_ = true;
-    etcdserverpb::WatchRequest req;
-    req.mutable_create_request()->set_key(keys_[created_]);
-    create_start_ns_ = SteadyNs();
-    create_start_unix_ns_ = UnixNs();
-    stream_->Write(req, &tags_[kWritten]);
+  void OnRead() override {
+    OnResponse();
+    Read();
+  }
+
+  void OnFinished() override {
+    std::lock_guard<std::mutex> lock(progress_->mu);
+    if (created_ < keys_.size()) progress_->streams_failed++;
+    progress_->cv.notify_all();
+  }
+
+  void FillCreate(etcdserverpb::WatchRequest* req) override {
+    req->mutable_create_request()->set_key(keys_[created_]);
+    create_start_ns_ = SteadyNowNs();
+    create_start_unix_ns_ = UnixNowNs();
   }
 
   void OnResponse() {
-    const int64_t arrival_ns = SteadyNs();
-    if (resp_.created()) {
+    const int64_t arrival_ns = SteadyNowNs();
+    const etcdserverpb::WatchResponse& resp = response();
+    if (resp.created()) {
       std::lock_guard<std::mutex> lock(progress_->mu);
       progress_->create_log.AddSuccess(create_start_unix_ns_, arrival_ns - create_start_ns_);
       created_++;
@@ -138,42 +85,28 @@ class WatchStream {
       }
       return;
     }
-    if (resp_.events_size() == 0) return;
-    const int64_t arrival_unix_ns = UnixNs();
+    if (resp.events_size() == 0) return;
+    const int64_t arrival_unix_ns = UnixNowNs();
     std::lock_guard<std::mutex> lock(progress_->mu);
-    for (int i = 0; i < resp_.events_size(); i++) {
-      progress_->event_log.AddSuccess(arrival_unix_ns, SteadyNs() - arrival_ns);
+    for (int i = 0; i < resp.events_size(); i++) {
+      progress_->event_log.AddSuccess(arrival_unix_ns, SteadyNowNs() - arrival_ns);
       progress_->events_received++;
     }
-    progress_->last_event_ns = SteadyNs();
+    progress_->last_event_ns = SteadyNowNs();
     progress_->cv.notify_all();
   }
 
   const std::vector<std::string> keys_;
   WatchProgress* progress_;
-  Tag tags_[4];
-  grpc::ClientContext ctx_;
-  std::unique_ptr<grpc::ClientAsyncReaderWriter<etcdserverpb::WatchRequest, etcdserverpb::WatchResponse>>
-      stream_;
-  etcdserverpb::WatchResponse resp_;
-  grpc::Status status_;
   size_t created_ = 0;
   int64_t create_start_ns_ = 0;
   int64_t create_start_unix_ns_ = 0;
-  bool write_pending_ = false;
-  bool create_wanted_ = false;
-  bool finishing_ = false;
-  bool done_ = false;
 };
 
 }  // namespace
 
 int RunWatch(const GlobalConfig& global, const WatchConfig& config, FILE* out, FILE* err) {
-  if (config.key_space_size <= 0) {
-    std::fprintf(err, "expected positive --key-space-size, got (%lld)",
-                 static_cast<long long>(config.key_space_size));
-    return 1;
-  }
+  if (!CheckKeySpaceSize(config.key_space_size, err)) return 1;
   if (Status s = ValidateGlobal(global); !s.ok()) return Fail(err, s);
   if (config.streams < 1 || config.watch_per_stream < 1 || config.watched_key_total < 1) {
     return Fail(
@@ -208,34 +141,16 @@ int RunWatch(const GlobalConfig& global, const WatchConfig& config, FILE* out, F
   const ClientCpu cpu_before = CpuNow();
   WatchProgress progress;
   grpc::CompletionQueue cq;
-  std::vector<std::unique_ptr<WatchStream>> streams;
-  const int64_t create_start_ns = SteadyNs();
+  std::vector<std::unique_ptr<CreateThenCountStream>> streams;
+  const int64_t create_start_ns = SteadyNowNs();
   for (int64_t i = 0; i < config.streams; i++) {
     // etcd: streams[i] = clientv3.NewWatcher(clients[i%len(clients)]); client j uses conn j % conns.
     const Connection& conn = conns->at((i % global.clients) % conns->size());
-    streams.push_back(std::make_unique<WatchStream>(&conn, conns.get(), stream_keys[static_cast<size_t>(i)],
-                                                    &progress, &cq));
+    streams.push_back(std::make_unique<CreateThenCountStream>(
+        &conn, conns.get(), stream_keys[static_cast<size_t>(i)], &progress, &cq));
   }
-  std::thread cq_thread([&cq] {
-    void* tag = nullptr;
-    bool ok = false;
-    while (cq.Next(&tag, &ok)) {
-      auto* t = static_cast<WatchStream::Tag*>(tag);
-      t->stream->OnEvent(t->kind, ok);
-    }
-  });
-  // Cancels every stream and waits (bounded) for their Finish before shutting the queue down:
-  // no operation may be started on a shut-down queue.
-  auto shutdown = [&] {
-    for (auto& s : streams) s->Cancel();
-    {
-      std::unique_lock<std::mutex> lock(progress.mu);
-      progress.cv.wait_for(lock, std::chrono::seconds(10),
-                           [&] { return progress.streams_finished >= static_cast<int64_t>(streams.size()); });
-    }
-    cq.Shutdown();
-    cq_thread.join();
-  };
+  std::thread cq_thread([&cq] { DeliverWatchCompletions(&cq); });
+  auto shutdown = [&] { StopWatchStreams(streams, &cq, &cq_thread); };
 
   int64_t create_total_ns = 0;
   {
@@ -243,7 +158,7 @@ int RunWatch(const GlobalConfig& global, const WatchConfig& config, FILE* out, F
     const bool created = progress.cv.wait_for(lock, std::chrono::seconds(60), [&] {
       return progress.streams_created + progress.streams_failed >= config.streams;
     });
-    create_total_ns = SteadyNs() - create_start_ns;
+    create_total_ns = SteadyNowNs() - create_start_ns;
     if (!created || progress.streams_failed > 0) {
       lock.unlock();
       shutdown();
@@ -286,7 +201,7 @@ int RunWatch(const GlobalConfig& global, const WatchConfig& config, FILE* out, F
   options.total = config.put_total;
   options.threads = CqThreads(global);
   options.limiter = limiter.get();
-  const int64_t events_start_ns = SteadyNs();
+  const int64_t events_start_ns = SteadyNowNs();
   const DriverResult puts = RunClosedLoop(calls, options);
   calls.clear();
   if (!puts.logs[0].errors().empty()) {
@@ -322,7 +237,7 @@ int RunWatch(const GlobalConfig& global, const WatchConfig& config, FILE* out, F
     return 0;
   }
   const std::string text = "Watch events received summary:\n" + FormatReport(event_stats, global.precise) +
-                           CpuLine(cpu, SteadyNs() - create_start_ns);
+                           CpuLine(cpu, SteadyNowNs() - create_start_ns);
   std::fwrite(text.data(), 1, text.size(), out);
   std::fflush(out);
   return 0;

@@ -11,11 +11,14 @@
 #include <thread>
 #include <unordered_map>
 
+#include "bench/clock.h"
 #include "bench/command_util.h"
 #include "bench/commands.h"
 #include "bench/k8s_util.h"
 #include "bench/keys.h"
 #include "bench/rate_limiter.h"
+#include "bench/wait_progress.h"
+#include "bench/watch_stream.h"
 
 namespace cairn::bench {
 namespace {
@@ -27,91 +30,42 @@ struct Arrival {
   int64_t steady_ns;
 };
 
-class FanoutWatcher {
+// One watch on kFanoutPrefix: records (revision, arrival) of each event it receives.
+class FanoutWatcher : public WatchStream {
  public:
-  enum Kind { kStarted, kWritten, kRead, kFinished };
-  struct Tag {
-    FanoutWatcher* w;
-    Kind kind;
-  };
-
   FanoutWatcher(const Connection* conn, const Connections* conns, std::atomic<int64_t>* created,
                 std::atomic<int64_t>* received, std::atomic<int64_t>* ended, grpc::CompletionQueue* cq)
-      : created_(created), received_(received), ended_(ended) {
-    for (int k = 0; k < 4; k++) tags_[k] = {this, static_cast<Kind>(k)};
-    conns->Prepare(&ctx_);
+      : WatchStream(conn, conns, cq), created_(created), received_(received), ended_(ended) {
     auto* create = create_.mutable_create_request();
     create->set_key(kFanoutPrefix);
     create->set_range_end(PrefixEnd(kFanoutPrefix));
-    stream_ = conn->watch->PrepareAsyncWatch(&ctx_, cq);
-    stream_->StartCall(&tags_[kStarted]);
+    Start();
   }
 
-  // Called by one completion-queue thread at a time (one operation in flight per watcher).
-  void OnEvent(Kind kind, bool ok) {
-    if (done_) return;
-    if (!ok && kind != kFinished) {
-      if (!finishing_) {
-        finishing_ = true;
-        stream_->Finish(&status_, &tags_[kFinished]);
-      }
-      return;
-    }
-    switch (kind) {
-      case kStarted: stream_->Write(create_, &tags_[kWritten]); break;
-      case kWritten: stream_->Read(&resp_, &tags_[kRead]); break;
-      case kRead: {
-        const int64_t now = SteadyNowNsForBench();
-        if (resp_.created()) created_->fetch_add(1);
-        for (const auto& ev : resp_.events()) arrivals_.push_back({ev.kv().mod_revision(), now});
-        if (resp_.events_size() > 0) received_->fetch_add(resp_.events_size());
-        stream_->Read(&resp_, &tags_[kRead]);
-        break;
-      }
-      case kFinished:
-        done_ = true;
-        ended_->fetch_add(1);
-        break;
-    }
-  }
-
-  void Cancel() { ctx_.TryCancel(); }
   const std::vector<Arrival>& arrivals() const { return arrivals_; }
 
  private:
+  // One operation is in flight per watcher, so the hooks never run concurrently.
+  void OnStarted() override { Write(create_); }
+  void OnWritten() override { Read(); }
+
+  void OnRead() override {
+    const int64_t now = SteadyNowNs();
+    const etcdserverpb::WatchResponse& resp = response();
+    if (resp.created()) created_->fetch_add(1);
+    for (const auto& ev : resp.events()) arrivals_.push_back({ev.kv().mod_revision(), now});
+    if (resp.events_size() > 0) received_->fetch_add(resp.events_size());
+    Read();
+  }
+
+  void OnFinished() override { ended_->fetch_add(1); }
+
   std::atomic<int64_t>* created_;
   std::atomic<int64_t>* received_;
   std::atomic<int64_t>* ended_;
-  Tag tags_[4];
-  grpc::ClientContext ctx_;
-  std::unique_ptr<grpc::ClientAsyncReaderWriter<etcdserverpb::WatchRequest, etcdserverpb::WatchResponse>>
-      stream_;
   etcdserverpb::WatchRequest create_;
-  etcdserverpb::WatchResponse resp_;
-  grpc::Status status_;
   std::vector<Arrival> arrivals_;
-  bool finishing_ = false;
-  bool done_ = false;
 };
-
-// Waits (polling, bounded) until pred() or `timeout_ns` passes without `progress()` changing.
-template <class Pred, class Progress>
-bool WaitWithProgress(Pred pred, Progress progress, int64_t timeout_ns) {
-  int64_t last = progress();
-  int64_t last_change = SteadyNowNsForBench();
-  while (!pred()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    const int64_t p = progress();
-    const int64_t now = SteadyNowNsForBench();
-    if (p != last) {
-      last = p;
-      last_change = now;
-    } else if (now - last_change > timeout_ns) {
-      return false;
-    }
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -142,14 +96,7 @@ int RunWatchFanout(const GlobalConfig& global, const WatchFanoutConfig& config, 
   }
   std::vector<std::thread> cq_threads;
   for (int64_t t = 0; t < CqThreads(global); t++) {
-    cq_threads.emplace_back([&cq] {
-      void* tag = nullptr;
-      bool ok = false;
-      while (cq.Next(&tag, &ok)) {
-        auto* t = static_cast<FanoutWatcher::Tag*>(tag);
-        t->w->OnEvent(t->kind, ok);
-      }
-    });
+    cq_threads.emplace_back([&cq] { DeliverWatchCompletions(&cq); });
   }
   auto shutdown = [&] {
     for (auto& w : watchers) w->Cancel();
@@ -173,7 +120,7 @@ int RunWatchFanout(const GlobalConfig& global, const WatchFanoutConfig& config, 
   std::mutex put_log_mu;
   std::unique_ptr<RateLimiter> limiter = MakeLimiter(config.rate, 1);
   std::atomic<int64_t> next_put{0};
-  const int64_t start_ns = SteadyNowNsForBench();
+  const int64_t start_ns = SteadyNowNs();
   std::vector<std::thread> writers;
   for (int64_t c = 0; c < config.put_clients; c++) {
     writers.emplace_back([&, c] {
@@ -187,17 +134,17 @@ int RunWatchFanout(const GlobalConfig& global, const WatchFanoutConfig& config, 
         etcdserverpb::PutResponse resp;
         grpc::ClientContext ctx;
         put_conns->Prepare(&ctx);
-        const int64_t st = SteadyNowNsForBench();
-        const int64_t st_unix = UnixNowNsForBench();
+        const int64_t st = SteadyNowNs();
+        const int64_t st_unix = UnixNowNs();
         const grpc::Status s = conn.kv->Put(&ctx, put, &resp);
-        const int64_t ack = SteadyNowNsForBench();
+        const int64_t ack = SteadyNowNs();
         if (!s.ok()) {
           local.AddError(GoErrorString(s));
           continue;
         }
         local.AddSuccess(st_unix, ack - st);
         std::lock_guard<std::mutex> lock(acks_mu);
-        acks[resp.header().revision()] = {ack, UnixNowNsForBench()};
+        acks[resp.header().revision()] = {ack, UnixNowNs()};
       }
       std::lock_guard<std::mutex> lock(put_log_mu);
       put_log.Merge(std::move(local));
@@ -207,7 +154,7 @@ int RunWatchFanout(const GlobalConfig& global, const WatchFanoutConfig& config, 
   const int64_t puts_ok = static_cast<int64_t>(acks.size());
   WaitWithProgress([&] { return received.load() >= puts_ok * n || ended.load() > 0; },
                    [&] { return received.load(); }, 30'000'000'000LL);
-  const int64_t total_ns = SteadyNowNsForBench() - start_ns;
+  const int64_t total_ns = SteadyNowNs() - start_ns;
   const ClientCpu cpu = CpuSince(cpu_before);
   shutdown();
 

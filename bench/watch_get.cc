@@ -12,22 +12,13 @@
 #include <thread>
 #include <vector>
 
+#include "bench/clock.h"
 #include "bench/command_util.h"
 #include "bench/commands.h"
+#include "bench/watch_stream.h"
 
 namespace cairn::bench {
 namespace {
-
-int64_t SteadyNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-int64_t UnixNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 struct Progress {
   std::mutex mu;
@@ -39,111 +30,57 @@ struct Progress {
 };
 
 // One Watch stream holding `watch_count` watches created one after the other.
-class CatchUpStream {
+class CatchUpStream : public SequentialCreateStream {
  public:
-  enum Kind { kStarted, kWritten, kRead, kFinished };
-  struct Tag {
-    CatchUpStream* stream;
-    Kind kind;
-  };
-
   CatchUpStream(const Connection* conn, const Connections* conns, int64_t watch_count, int64_t start_revision,
                 int64_t events_per_watch, Progress* progress, grpc::CompletionQueue* cq)
-      : watch_count_(watch_count),
+      : SequentialCreateStream(conn, conns, cq),
+        watch_count_(watch_count),
         start_revision_(start_revision),
         events_wanted_(watch_count * events_per_watch),
         progress_(progress) {
-    for (int k = 0; k < 4; k++) tags_[k] = {this, static_cast<Kind>(k)};
-    conns->Prepare(&ctx_);
-    stream_ = conn->watch->PrepareAsyncWatch(&ctx_, cq);
-    stream_->StartCall(&tags_[kStarted]);
+    Start();
   }
-
-  void OnEvent(Kind kind, bool ok) {
-    if (finished_) return;
-    if (!ok && kind != kFinished) {
-      if (!finishing_) {
-        finishing_ = true;
-        stream_->Finish(&status_, &tags_[kFinished]);
-      }
-      return;
-    }
-    switch (kind) {
-      case kStarted:
-        stream_->Read(&resp_, &tags_[kRead]);
-        CreateNext();
-        break;
-      case kWritten:
-        // At most one Write may be outstanding on a stream: a create requested while the previous
-        // one was in flight goes out now.
-        write_pending_ = false;
-        if (create_wanted_) {
-          create_wanted_ = false;
-          CreateNext();
-        }
-        break;
-      case kRead: {
-        std::lock_guard<std::mutex> lock(progress_->mu);
-        if (resp_.created()) {
-          created_++;
-          if (!progress_->first_created) {
-            progress_->first_created = true;
-            progress_->cv.notify_all();
-          }
-          if (created_ < watch_count_) CreateNext();
-        }
-        events_ += resp_.events_size();
-        progress_->events += resp_.events_size();
-        if (!done_ && events_ >= events_wanted_) {
-          done_ = true;
-          progress_->streams_done++;
-          progress_->cv.notify_all();
-        }
-        stream_->Read(&resp_, &tags_[kRead]);
-        break;
-      }
-      case kFinished: {
-        finished_ = true;
-        std::lock_guard<std::mutex> lock(progress_->mu);
-        progress_->streams_finished++;
-        progress_->cv.notify_all();
-        break;
-      }
-    }
-  }
-
-  void Cancel() { ctx_.TryCancel(); }
 
  private:
-  void CreateNext() {
-    if (write_pending_) {
-      create_wanted_ = true;
-      return;
+  void OnRead() override {
+    std::lock_guard<std::mutex> lock(progress_->mu);
+    if (response().created()) {
+      created_++;
+      if (!progress_->first_created) {
+        progress_->first_created = true;
+        progress_->cv.notify_all();
+      }
+      if (created_ < watch_count_) CreateNext();
     }
-    write_pending_ = true;
-    etcdserverpb::WatchRequest req;
-    req.mutable_create_request()->set_key("watchkey");
-    req.mutable_create_request()->set_start_revision(start_revision_);
-    stream_->Write(req, &tags_[kWritten]);
+    events_ += response().events_size();
+    progress_->events += response().events_size();
+    if (!all_events_ && events_ >= events_wanted_) {
+      all_events_ = true;
+      progress_->streams_done++;
+      progress_->cv.notify_all();
+    }
+    Read();
+  }
+
+  void OnFinished() override {
+    std::lock_guard<std::mutex> lock(progress_->mu);
+    progress_->streams_finished++;
+    progress_->cv.notify_all();
+  }
+
+  void FillCreate(etcdserverpb::WatchRequest* req) override {
+    req->mutable_create_request()->set_key("watchkey");
+    req->mutable_create_request()->set_start_revision(start_revision_);
   }
 
   const int64_t watch_count_;
   const int64_t start_revision_;
   const int64_t events_wanted_;
   Progress* progress_;
-  Tag tags_[4];
-  grpc::ClientContext ctx_;
-  std::unique_ptr<grpc::ClientAsyncReaderWriter<etcdserverpb::WatchRequest, etcdserverpb::WatchResponse>>
-      stream_;
-  etcdserverpb::WatchResponse resp_;
-  grpc::Status status_;
   int64_t created_ = 0;
   int64_t events_ = 0;
-  bool done_ = false;
-  bool write_pending_ = false;
-  bool create_wanted_ = false;
-  bool finishing_ = false;
-  bool finished_ = false;
+  bool all_events_ = false;  // this stream's watchers got all their events
 };
 
 }  // namespace
@@ -172,7 +109,7 @@ int RunWatchGet(const GlobalConfig& global, const WatchGetConfig& config, FILE* 
   }
 
   const ClientCpu cpu_before = CpuNow();
-  const int64_t start_ns = SteadyNs();
+  const int64_t start_ns = SteadyNowNs();
   Progress progress;
   grpc::CompletionQueue cq;
   std::vector<std::unique_ptr<CatchUpStream>> streams;
@@ -184,14 +121,7 @@ int RunWatchGet(const GlobalConfig& global, const WatchGetConfig& config, FILE* 
     streams.push_back(
         std::make_unique<CatchUpStream>(&conn, conns.get(), count, watch_rev, config.events, &progress, &cq));
   }
-  std::thread cq_thread([&cq] {
-    void* tag = nullptr;
-    bool ok = false;
-    while (cq.Next(&tag, &ok)) {
-      auto* t = static_cast<CatchUpStream::Tag*>(tag);
-      t->stream->OnEvent(t->kind, ok);
-    }
-  });
+  std::thread cq_thread([&cq] { DeliverWatchCompletions(&cq); });
 
   // The get loop: back-to-back serializable Gets from the first watch's creation until stopped.
   std::atomic<bool> stop{false};
@@ -208,12 +138,12 @@ int RunWatchGet(const GlobalConfig& global, const WatchGetConfig& config, FILE* 
       etcdserverpb::RangeResponse resp;
       grpc::ClientContext ctx;
       get_conn->Prepare(&ctx);
-      const int64_t st = SteadyNs();
-      const int64_t st_unix = UnixNs();
+      const int64_t st = SteadyNowNs();
+      const int64_t st_unix = UnixNowNs();
       const grpc::Status s = get_conn->at(0).kv->Range(&ctx, get, &resp);
       if (stop.load()) break;
       if (s.ok()) {
-        log.AddSuccess(st_unix, SteadyNs() - st);
+        log.AddSuccess(st_unix, SteadyNowNs() - st);
       } else {
         log.AddError(GoErrorString(s));
       }
@@ -241,16 +171,9 @@ int RunWatchGet(const GlobalConfig& global, const WatchGetConfig& config, FILE* 
     progress.cv.notify_all();
   }
   getter.join();
-  const int64_t total_ns = SteadyNs() - start_ns;
+  const int64_t total_ns = SteadyNowNs() - start_ns;
   const ClientCpu cpu = CpuSince(cpu_before);
-  for (auto& s : streams) s->Cancel();
-  {
-    std::unique_lock<std::mutex> lock(progress.mu);
-    progress.cv.wait_for(lock, std::chrono::seconds(10),
-                         [&] { return progress.streams_finished >= static_cast<int64_t>(streams.size()); });
-  }
-  cq.Shutdown();
-  cq_thread.join();
+  StopWatchStreams(streams, &cq, &cq_thread);
   if (!complete) return Fail(err, Status::Unavailable("the watchers did not receive all their events"));
 
   const Stats stats = ComputeStats(log, total_ns, global.sample);

@@ -12,26 +12,17 @@
 #include <thread>
 #include <vector>
 
+#include "bench/clock.h"
 #include "bench/command_util.h"
 #include "bench/commands.h"
 #include "bench/go_format.h"
 #include "bench/keys.h"
 #include "bench/rate_limiter.h"
 #include "bench/report.h"
+#include "bench/watch_stream.h"
 
 namespace cairn::bench {
 namespace {
-
-int64_t SteadyNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-int64_t UnixNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Shared between the completion-queue thread and the putting thread.
 struct Round {
@@ -43,75 +34,42 @@ struct Round {
   std::vector<int64_t> arrivals;  // steady ns of each event this round
 };
 
-class Watcher {
+// One watch on `key`: records the arrival time of each of its events in the round.
+class Watcher : public WatchStream {
  public:
-  enum Kind { kStarted, kWritten, kRead, kFinished };
-  struct Tag {
-    Watcher* w;
-    Kind kind;
-  };
-
   Watcher(const Connection* conn, const Connections* conns, const std::string& key, Round* round,
           grpc::CompletionQueue* cq)
-      : round_(round) {
-    for (int k = 0; k < 4; k++) tags_[k] = {this, static_cast<Kind>(k)};
-    conns->Prepare(&ctx_);
-    stream_ = conn->watch->PrepareAsyncWatch(&ctx_, cq);
+      : WatchStream(conn, conns, cq), round_(round) {
     create_.mutable_create_request()->set_key(key);
-    stream_->StartCall(&tags_[kStarted]);
+    Start();
   }
-
-  void OnEvent(Kind kind, bool ok) {
-    if (done_) return;
-    if (!ok && kind != kFinished) {
-      if (!finishing_) {
-        finishing_ = true;
-        stream_->Finish(&status_, &tags_[kFinished]);
-      }
-      return;
-    }
-    switch (kind) {
-      case kStarted: stream_->Write(create_, &tags_[kWritten]); break;
-      case kWritten: stream_->Read(&resp_, &tags_[kRead]); break;
-      case kRead: {
-        const int64_t now = SteadyNs();
-        std::lock_guard<std::mutex> lock(round_->mu);
-        if (resp_.created()) {
-          round_->created++;
-        }
-        for (int i = 0; i < resp_.events_size(); i++) {
-          round_->arrivals.push_back(now);
-          round_->received++;
-        }
-        round_->cv.notify_all();
-        stream_->Read(&resp_, &tags_[kRead]);
-        break;
-      }
-      case kFinished: {
-        done_ = true;
-        std::lock_guard<std::mutex> lock(round_->mu);
-        round_->failed++;
-        round_->cv.notify_all();
-        break;
-      }
-    }
-  }
-
-  void Cancel() { ctx_.TryCancel(); }
-  bool done() const { return done_; }
-  const grpc::Status& status() const { return status_; }
 
  private:
+  void OnStarted() override { Write(create_); }
+  void OnWritten() override { Read(); }
+
+  void OnRead() override {
+    const int64_t now = SteadyNowNs();
+    std::lock_guard<std::mutex> lock(round_->mu);
+    if (response().created()) {
+      round_->created++;
+    }
+    for (int i = 0; i < response().events_size(); i++) {
+      round_->arrivals.push_back(now);
+      round_->received++;
+    }
+    round_->cv.notify_all();
+    Read();
+  }
+
+  void OnFinished() override {
+    std::lock_guard<std::mutex> lock(round_->mu);
+    round_->failed++;
+    round_->cv.notify_all();
+  }
+
   Round* round_;
-  Tag tags_[4];
-  grpc::ClientContext ctx_;
-  std::unique_ptr<grpc::ClientAsyncReaderWriter<etcdserverpb::WatchRequest, etcdserverpb::WatchResponse>>
-      stream_;
   etcdserverpb::WatchRequest create_;
-  etcdserverpb::WatchResponse resp_;
-  grpc::Status status_;
-  bool finishing_ = false;
-  bool done_ = false;
 };
 
 }  // namespace
@@ -146,25 +104,9 @@ int RunWatchLatency(const GlobalConfig& global, const WatchLatencyConfig& config
     watchers.push_back(
         std::make_unique<Watcher>(&conns->at(i % conns->size()), conns.get(), key, &round, &cq));
   }
-  std::thread cq_thread([&cq] {
-    void* tag = nullptr;
-    bool ok = false;
-    while (cq.Next(&tag, &ok)) {
-      auto* t = static_cast<Watcher::Tag*>(tag);
-      t->w->OnEvent(t->kind, ok);
-    }
-  });
+  std::thread cq_thread([&cq] { DeliverWatchCompletions(&cq); });
 
-  auto shutdown = [&] {
-    for (auto& w : watchers) w->Cancel();
-    {
-      std::unique_lock<std::mutex> lock(round.mu);
-      round.cv.wait_for(lock, std::chrono::seconds(10),
-                        [&] { return round.failed >= static_cast<int64_t>(watchers.size()); });
-    }
-    cq.Shutdown();
-    cq_thread.join();
-  };
+  auto shutdown = [&] { StopWatchStreams(watchers, &cq, &cq_thread); };
 
   {
     // Unlike etcd (which may race its first put against watch creation), wait for the creates.
@@ -183,7 +125,7 @@ int RunWatchLatency(const GlobalConfig& global, const WatchLatencyConfig& config
   RateLimiter limiter(static_cast<double>(config.put_rate), config.put_rate,
                       std::chrono::steady_clock::now());
   ResultLog log;
-  const int64_t start_ns = SteadyNs();
+  const int64_t start_ns = SteadyNowNs();
   for (int64_t i = 0; i < config.put_total; i++) {
     std::this_thread::sleep_until(limiter.Reserve(std::chrono::steady_clock::now()));
     etcdserverpb::PutRequest put;
@@ -192,15 +134,15 @@ int RunWatchLatency(const GlobalConfig& global, const WatchLatencyConfig& config
     etcdserverpb::PutResponse put_resp;
     grpc::ClientContext ctx;
     put_conn->Prepare(&ctx);
-    const int64_t put_start = SteadyNs();
+    const int64_t put_start = SteadyNowNs();
     const grpc::Status s = put_conn->at(0).kv->Put(&ctx, put, &put_resp);
     if (!s.ok()) {
       shutdown();
       std::fprintf(err, "Failed to Put for watch latency benchmark: %s\n", GoErrorString(s).c_str());
       return 1;
     }
-    const int64_t st = config.from_put_start ? put_start : SteadyNs();
-    const int64_t st_unix = UnixNs();
+    const int64_t st = config.from_put_start ? put_start : SteadyNowNs();
+    const int64_t st_unix = UnixNowNs();
     std::unique_lock<std::mutex> lock(round.mu);
     round.cv.wait(
         lock, [&] { return round.received >= static_cast<int64_t>(watchers.size()) || round.failed > 0; });
@@ -214,7 +156,7 @@ int RunWatchLatency(const GlobalConfig& global, const WatchLatencyConfig& config
     round.arrivals.clear();
     round.received -= static_cast<int64_t>(watchers.size());
   }
-  const int64_t total_ns = SteadyNs() - start_ns;
+  const int64_t total_ns = SteadyNowNs() - start_ns;
   const ClientCpu cpu = CpuSince(cpu_before);
   shutdown();
 
