@@ -41,12 +41,8 @@ int NotBuiltYet(const char* face) {
 int main(int argc, char** argv) {
   const cairn::ModeChoice choice = cairn::ChooseMode(argc, argv);
   switch (choice.mode) {
-    case cairn::Mode::kVersion:
-      std::fputs(cairn::VersionText().c_str(), stdout);
-      return 0;
-    case cairn::Mode::kHelp:
-      std::fputs(kUsage, stdout);
-      return 0;
+    case cairn::Mode::kVersion: std::fputs(cairn::VersionText().c_str(), stdout); return 0;
+    case cairn::Mode::kHelp: std::fputs(kUsage, stdout); return 0;
     case cairn::Mode::kServe:
       if (HasVersionFlag(argc, argv, choice.words_consumed)) {
         std::fputs(cairn::VersionText().c_str(), stdout);

@@ -5,8 +5,8 @@
 #include <map>
 #include <set>
 
-#include "storage/backend/mem_backend.h"
 #include "base/crc32c.h"
+#include "storage/backend/mem_backend.h"
 #include "storage/mvcc/errors.h"
 
 namespace cairn::mvcc {
