@@ -40,6 +40,17 @@ grpc::Status MaintenanceService::Snapshot(grpc::ServerContext*, const etcdserver
                                           grpc::ServerWriter<etcdserverpb::SnapshotResponse>* writer) {
   // etcd v3rpc maintenance.go: the bolt file in 32 KiB chunks with remaining_bytes, then one more
   // message whose blob is the sha256 of everything sent (etcdctl appends it to the file).
+  if (server_->has_bolt_backend()) {
+    return ToGrpcStatus(server_->SnapshotStream([&](std::string_view blob, uint64_t remaining) {
+      etcdserverpb::SnapshotResponse resp;
+      server_->FillHeader(resp.mutable_header());
+      resp.set_remaining_bytes(remaining);
+      resp.set_blob(blob.data(), blob.size());
+      if (!writer->Write(resp)) return cairn::Status::Unavailable("snapshot: client went away");
+      return cairn::Status::Ok();
+    }));
+  }
+  // Other backends: copy one consistent view into a temporary bolt file and stream that.
   std::string path = (snapshot_dir_.empty() ? std::string("/tmp") : snapshot_dir_) + "/cairn-snapshot-XXXXXX";
   std::vector<char> tmpl(path.begin(), path.end());
   tmpl.push_back('\0');
@@ -58,7 +69,7 @@ grpc::Status MaintenanceService::Snapshot(grpc::ServerContext*, const etcdserver
   in.seekg(0);
   SHA256_CTX sha;
   SHA256_Init(&sha);
-  std::vector<char> buf(32 * 1024);
+  std::vector<char> buf(size_t{32} * 1024);
   uint64_t sent = 0;
   while (sent < total) {
     in.read(buf.data(), static_cast<std::streamsize>(std::min<uint64_t>(buf.size(), total - sent)));

@@ -1,6 +1,7 @@
 // etcdserverpb.Maintenance and etcdserverpb.Cluster (MemberList only) over the server core
-// (etcd api/v3rpc/maintenance.go, member.go). Snapshot writes the backend as a bbolt file into
-// `snapshot_dir` (a temp file, deleted afterwards) and streams it plus its sha256, as etcd does;
+// (etcd api/v3rpc/maintenance.go, member.go). Snapshot streams one read transaction of the bolt
+// file (32 KiB chunks, then its sha256) as etcd does; over a non-bolt backend it first writes the
+// backend as a bbolt file into `snapshot_dir` (a temp file, deleted afterwards) and streams that;
 // MoveLeader, Downgrade and membership changes answer UNIMPLEMENTED (gRPC's default) in this
 // single-node build.
 // Thread-safety: gRPC calls methods concurrently; the core is thread-safe.

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <thread>
 
@@ -27,7 +28,7 @@
 #include "server/metrics/etcd_metrics.h"
 #include "server/metrics/process_metrics.h"
 #include "server/version.h"
-#include "storage/backend/mem_backend.h"
+#include "storage/backend/bolt_backend.h"
 
 namespace cairn::api {
 namespace {
@@ -47,6 +48,7 @@ Status MkdirAll(const std::string& path) {
 
 std::vector<std::string> UrlStrings(const std::vector<flags::Url>& urls) {
   std::vector<std::string> out;
+  out.reserve(urls.size());
   for (const flags::Url& u : urls) out.push_back(u.String());
   return out;
 }
@@ -85,6 +87,20 @@ void InitGrpcMetrics() {
   }
   m.InitializeGrpcMethod("etcdserverpb.Maintenance", "Snapshot", "server_stream");
   m.InitializeGrpcMethod("etcdserverpb.Cluster", "MemberList", "unary");
+}
+
+// Opens member/snap/db with --backend-batch-interval/--backend-batch-limit. A file that is not a
+// valid bolt database (bad magic/meta checksums, truncated) is refused here, before serving.
+Status OpenDb(const flags::ServerConfig& config, const std::string& path,
+              std::unique_ptr<backend::BufferedBackend>* out) {
+  backend::BoltBackendOptions options;
+  if (config.backend_batch_limit > 0) options.batch_limit = static_cast<int>(config.backend_batch_limit);
+  if (config.backend_batch_interval.count() > 0) {
+    options.batch_interval =
+        std::max(std::chrono::milliseconds(1),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(config.backend_batch_interval));
+  }
+  return backend::OpenBoltBackend(io::DefaultEnv(), path, options, out);
 }
 
 }  // namespace
@@ -154,11 +170,18 @@ int RunServe(int argc, char** argv) {
     return 1;
   }
 
-  // Step 4: backend and stores; WAL replay.
-  backend::MemBackendOptions backend_options;
-  if (config.backend_batch_limit > 0)
-    backend_options.batch_limit = static_cast<int>(config.backend_batch_limit);
-  auto backend = std::make_unique<backend::MemBackend>(backend_options);
+  // Step 4: the backend (member/snap/db, a bbolt file), the stores restored from it, then the WAL
+  // replay of the entries above its consistent index.
+  std::unique_ptr<backend::BufferedBackend> backend;
+  const std::string db_path = config.SnapDir() + "/db";
+  if (Status st = OpenDb(config, db_path, &backend); !st.ok()) {
+    lg.Error(
+        "failed to open backend database; restore the member from a snapshot (etcdctl snapshot "
+        "restore), or move the file away if the WAL still holds the whole history (it is rebuilt "
+        "from the WAL)",
+        {logging::String("path", db_path), logging::Error(st)});
+    return 1;
+  }
   etcdserver::SingleNodeLog::Options log_options;
   log_options.member_id = member_id;
   log_options.fatal = [&lg](const Status& st) { lg.Fatal("failed to write to WAL", {logging::Error(st)}); };
@@ -178,11 +201,38 @@ int RunServe(int argc, char** argv) {
   so.lease_min_ttl_seconds = (min_ttl_ms + 999) / 1000;
   so.on_proposals_pending = [](int delta) { metrics::Etcd().proposals_pending.Add(delta); };
   so.on_proposal_failed = [] { metrics::Etcd().proposals_failed_total.Inc(); };
+  // The housekeeping loop drives the backend's interval commits: tick at least that often
+  // (floor 10 ms: it also syncs slow watchers).
+  if (config.backend_batch_interval.count() > 0) {
+    so.watch_sync_interval =
+        std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(config.backend_batch_interval),
+                   std::chrono::milliseconds(10), so.watch_sync_interval);
+  }
+  so.on_backend_commit = [](std::chrono::nanoseconds d) {
+    metrics::Etcd().backend_commit_duration_seconds.Observe(std::chrono::duration<double>(d).count());
+  };
+  so.on_defrag = [](std::chrono::nanoseconds d) {
+    metrics::Etcd().backend_defrag_duration_seconds.Observe(std::chrono::duration<double>(d).count());
+  };
+  wal::Wal* wal_raw = wal.get();
+  so.on_backend_durable = [&lg, wal_raw](uint64_t index) {
+    // The db now holds every entry <= index: whole WAL segments below it are no longer needed for
+    // replay (which starts at index + 1). Releasing before `index` keeps one entry of margin.
+    if (Status st = wal_raw->ReleaseBefore(index); !st.ok()) {
+      lg.Warn("failed to release WAL segments", {logging::Uint("index", index), logging::Error(st)});
+    }
+  };
   std::unique_ptr<etcdserver::EtcdServer> server;
   if (Status st = etcdserver::EtcdServer::Open(so, backend.get(), log.get(), &server); !st.ok()) {
-    lg.Error("failed to start etcd server", {logging::Error(st)});
+    lg.Error("failed to start etcd server", {logging::String("db", db_path), logging::Error(st)});
     return 1;
   }
+  const uint64_t restored_index = server->restored_consistent_index();
+  const uint64_t replayed = log->applied_index() - std::min(log->applied_index(), restored_index);
+  lg.Info(
+      "replayed WAL entries above the backend's consistent index",
+      {logging::String("db", db_path), logging::Uint("consistent-index", restored_index),
+       logging::Uint("replayed-entries", replayed), logging::Uint("applied-index", log->applied_index())});
   std::unique_ptr<etcdserver::AutoCompaction> auto_compaction;
   std::chrono::nanoseconds retention{0};
   if (Status st = flags::ParseCompactionRetention(config, &retention); st.ok() && retention.count() > 0) {
@@ -238,7 +288,7 @@ int RunServe(int argc, char** argv) {
   MaintenanceService maintenance_service(server.get(), config.SnapDir());
   ClusterService cluster_service(server.get());
   grpc::ServerBuilder builder;
-  builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_request_bytes + 512 * 1024));
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_request_bytes + uint64_t{512} * 1024));
   builder.SetMaxSendMessageSize(INT32_MAX);
   // etcd's gRPC keepalive policy (--grpc-keepalive-min-time 5s, -interval 2h, -timeout 20s, pings
   // allowed without active calls): clientv3 (kube-apiserver) pings every 30 s, which gRPC's

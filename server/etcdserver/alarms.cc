@@ -9,6 +9,7 @@ namespace cairn::etcdserver {
 std::vector<etcdserverpb::AlarmType> EtcdServer::ActiveAlarms() const {
   std::lock_guard<std::mutex> lock(alarm_mu_);
   std::vector<etcdserverpb::AlarmType> out;
+  out.reserve(alarms_.size());
   for (const auto& [member, type] : alarms_) out.push_back(static_cast<etcdserverpb::AlarmType>(type));
   return out;
 }
@@ -61,6 +62,46 @@ Status EtcdServer::Alarm(const etcdserverpb::AlarmRequest& req, etcdserverpb::Al
   CAIRN_RETURN_IF_ERROR(ProposeAndWait(std::move(ir), &res));
   resp->CopyFrom(*res.response);
   return Status::Ok();
+}
+
+// ---- The alarm bucket (etcd 3.4 etcdserver/api/v3alarm/alarms.go) ----
+// key = the marshaled AlarmMember{MemberID, Alarm} (proto3: zero fields omitted, as gogo does),
+// value = empty. Written at apply, so a restart restores alarms even when the WAL below the
+// consistent index is gone.
+
+namespace {
+constexpr std::string_view kAlarmBucket = "alarm";
+}  // namespace
+
+Status EtcdServer::RestoreAlarms() {
+  backend::BatchTx* tx = backend_->batch_tx();
+  {
+    backend::BatchTxLock lock(tx);
+    tx->UnsafeCreateBucket(kAlarmBucket);
+  }
+  std::unique_ptr<backend::ReadView> view = backend_->Read();
+  Status st;
+  std::lock_guard<std::mutex> lock(alarm_mu_);
+  view->UnsafeForEach(kAlarmBucket, [&](std::string_view k, std::string_view) {
+    etcdserverpb::AlarmMember m;
+    if (!m.ParseFromArray(k.data(), static_cast<int>(k.size()))) {
+      st = Status::Corruption("alarm bucket: undecodable key");
+      return false;
+    }
+    alarms_.insert({m.memberid(), static_cast<int>(m.alarm())});
+    return true;
+  });
+  return st;
+}
+
+void EtcdServer::PersistAlarm(const etcdserverpb::AlarmMember& alarm, bool active) {
+  const std::string key = alarm.SerializeAsString();
+  backend::BatchTxLock lock(backend_->batch_tx());
+  if (active) {
+    backend_->batch_tx()->UnsafePut(kAlarmBucket, key, "");
+  } else {
+    backend_->batch_tx()->UnsafeDelete(kAlarmBucket, key);
+  }
 }
 
 }  // namespace cairn::etcdserver

@@ -22,8 +22,14 @@ void EtcdServer::Apply(const LogEntry& entry) {
   bool parsed = req.ParseFromString(entry.data);
   assert(parsed);
   if (!parsed) std::abort();
-  kv_->SetConsistentIndex(entry.index, entry.term);
-  ApplyResult result = ApplyRequest(req);
+  ApplyResult result;
+  {
+    // Every entry kind advances the consistent index; the pre-commit hook persists it with the
+    // entry's effects (see apply_commit_mu_).
+    std::lock_guard<std::mutex> lock(apply_commit_mu_);
+    kv_->SetConsistentIndex(entry.index, entry.term);
+    result = ApplyRequest(req);
+  }
   wait_.Trigger(req.header().id(), std::move(result));
 }
 
@@ -124,6 +130,9 @@ ApplyResult EtcdServer::ApplyAlarm(const etcdserverpb::AlarmRequest& req) {
       m->set_memberid(req.memberid());
       m->set_alarm(req.alarm());
     }
+  }
+  if (pb->alarms_size() > 0) {
+    PersistAlarm(pb->alarms(0), req.action() == etcdserverpb::AlarmRequest::ACTIVATE);
   }
   FillHeader(pb->mutable_header());
   res.response = pb;

@@ -3,6 +3,7 @@
 #include "server/etcdserver/errors.h"
 #include "server/etcdserver/server.h"
 #include "server/version.h"
+#include "storage/backend/bolt_backend.h"
 
 namespace cairn::etcdserver {
 
@@ -44,16 +45,42 @@ Status EtcdServer::HashKV(const etcdserverpb::HashKVRequest& req, etcdserverpb::
 }
 
 Status EtcdServer::Defragment(etcdserverpb::DefragmentResponse* resp) {
-  // The mem backend has nothing to defragment; the bolt backend will compact its file here.
-  CAIRN_RETURN_IF_ERROR(backend_->ForceCommit());
+  if (bolt_ != nullptr) {
+    // Reads and watches go on; applying waits (etcd's defrag holds the batch tx lock throughout),
+    // because every commit must pair consistent_index = N with entry N wholly applied (see
+    // apply_commit_mu_). The consistent index goes into the commit before the copy.
+    std::lock_guard<std::mutex> lock(apply_commit_mu_);
+    CAIRN_RETURN_IF_ERROR(kv_->Commit());
+    backend::DefragResult result;
+    const auto start = std::chrono::steady_clock::now();
+    CAIRN_RETURN_IF_ERROR(backend::DefragmentBoltBackend(bolt_, &result));
+    if (options_.on_defrag) options_.on_defrag(std::chrono::steady_clock::now() - start);
+    db_size_bytes_.store(backend_->size_bytes());
+  } else {
+    CAIRN_RETURN_IF_ERROR(backend_->ForceCommit());  // the mem backend has nothing to compact
+  }
   FillHeader(resp->mutable_header());
   return Status::Ok();
+}
+
+Status EtcdServer::SnapshotStream(const backend::SnapshotChunkSink& sink) {
+  if (bolt_ == nullptr) return Status::InvalidArgument("snapshot stream needs the bolt backend");
+  // Everything applied so far is in the snapshot (etcd forces a backend commit first); the read
+  // transaction then streams without blocking anyone.
+  {
+    std::lock_guard<std::mutex> lock(apply_commit_mu_);
+    CAIRN_RETURN_IF_ERROR(kv_->Commit());
+  }
+  return backend::StreamSnapshot(backend::BoltStoreOf(bolt_), sink, nullptr);
 }
 
 Status EtcdServer::SnapshotToFile(const std::string& path) {
   // Everything acknowledged so far is in the snapshot: commit pending state first (etcd forces a
   // backend commit before snapshotting), then copy one consistent view.
-  CAIRN_RETURN_IF_ERROR(kv_->Commit());
+  {
+    std::lock_guard<std::mutex> lock(apply_commit_mu_);
+    CAIRN_RETURN_IF_ERROR(kv_->Commit());
+  }
   std::unique_ptr<backend::ReadView> view = backend_->Read();
   return WriteBoltSnapshot(*view, path);
 }

@@ -10,6 +10,15 @@
 // Read path (§5): a linearizable Range waits until applied >= the committed index observed when
 // the read arrived (the single-node stand-in for ReadIndex); a serializable one reads MVCC at once.
 //
+// Backend (DESIGN.md §4 step 4): over the bolt backend (OpenBoltBackend, member/snap/db) the
+// housekeeping loop calls CommitIfDue every watch_sync_interval; every commit carries
+// meta/consistent_index = the last WHOLLY applied entry, because Apply holds apply_commit_mu_ for
+// the whole entry and every commit the server drives (interval, snapshot, defrag) takes it too.
+// (A commit forced by --backend-batch-limit inside one entry's write rounds can still split an
+// entry that writes in several rounds, e.g. a lease revoke with keys; etcd 3.4 has the same gap.)
+// Stop() commits once more, so a graceful restart replays nothing. Alarms persist in etcd's
+// `alarm` bucket (key = marshaled AlarmMember, empty value) and are restored at Open.
+//
 // Errors are cairn::Status values carrying etcd's exact client-facing text (errors.h).
 //
 // Thread-safety: every public method may be called concurrently from RPC threads.
@@ -33,6 +42,8 @@
 #include "server/etcdserver/log.h"
 #include "server/etcdserver/wait.h"
 #include "storage/backend/backend.h"
+#include "storage/backend/bolt_snapshot.h"
+#include "storage/backend/buffered_backend.h"
 #include "storage/mvcc/kv_store.h"
 #include "storage/mvcc/lessor.h"
 #include "storage/mvcc/watchable_store.h"
@@ -58,6 +69,13 @@ struct ServerOptions {
   // Metric hooks (etcd_server_proposals_pending / _failed_total); may be empty.
   std::function<void(int delta)> on_proposals_pending;
   std::function<void()> on_proposal_failed;
+  // Called from the housekeeping loop after a backend commit made consistent index `index`
+  // durable in the backend file (the WAL below it may then be released). May be empty.
+  std::function<void(uint64_t index)> on_backend_durable;
+  // Durations of the backend commits the server drives (interval, snapshot, defrag; commits made
+  // by the batch limit inside a write are not seen) and of defragmentations. May be empty.
+  std::function<void(std::chrono::nanoseconds)> on_backend_commit;
+  std::function<void(std::chrono::nanoseconds)> on_defrag;
 };
 
 // What the apply thread hands back to a waiting proposer.
@@ -99,8 +117,13 @@ class EtcdServer final : public Applier {
   Status Hash(etcdserverpb::HashResponse* resp);
   Status HashKV(const etcdserverpb::HashKVRequest& req, etcdserverpb::HashKVResponse* resp);
   Status Defragment(etcdserverpb::DefragmentResponse* resp);
-  // Writes a consistent bbolt-format copy of the backend to `path` (Maintenance.Snapshot).
+  // Writes a consistent bbolt-format copy of the backend to `path` (Maintenance.Snapshot over a
+  // backend that is not a bolt file).
   Status SnapshotToFile(const std::string& path);
+  // Bolt backend: streams one read transaction of the file (committed first, so every applied
+  // entry is in it) with etcd's chunking and sha256 trailer. FailedPrecondition for other backends.
+  Status SnapshotStream(const backend::SnapshotChunkSink& sink);
+  bool has_bolt_backend() const { return bolt_ != nullptr; }
   Status MemberList(etcdserverpb::MemberListResponse* resp);
 
   // Watch: a stream over the watchable store (the API layer drives it).
@@ -116,6 +139,8 @@ class EtcdServer final : public Applier {
   Status LinearizableReadNotify();
 
   const ServerOptions& options() const { return options_; }
+  // The backend's consistent index when the server opened: the WAL replay started above it.
+  uint64_t restored_consistent_index() const { return restored_consistent_index_; }
   mvcc::KvStore* kv() { return kv_.get(); }
   Log* log() { return log_; }
 
@@ -136,10 +161,24 @@ class EtcdServer final : public Applier {
   void LeaseLoop();
   // Every watch_sync_interval: catch up unsynced watchers; refresh db_size_bytes_ when due.
   void HousekeepingLoop();
+  // Bolt backend: commits when the batch interval is due; reports the durable consistent index.
+  void CommitBackendIfDue();
+  // The alarm bucket (etcd v3alarm): restores alarms_ at Open; writes one change at apply.
+  Status RestoreAlarms();
+  void PersistAlarm(const etcdserverpb::AlarmMember& alarm, bool active);
 
   const ServerOptions options_;
   backend::Backend* const backend_;
   Log* const log_;
+  // backend_ as a bolt-file backend (OpenBoltBackend), else null: enables commit-if-due, defrag
+  // and the streamed snapshot.
+  backend::BufferedBackend* const bolt_;
+  uint64_t restored_consistent_index_ = 0;
+  // Held by Apply for a whole entry and by CommitBackendIfDue around the commit, so an interval
+  // commit never persists consistent_index = N while entry N is half applied (the pre-commit
+  // hook writes the index set at the start of Apply).
+  std::mutex apply_commit_mu_;
+  uint64_t durable_index_reported_ = 0;  // housekeeping thread only
   std::unique_ptr<mvcc::Lessor> lessor_;
   std::unique_ptr<mvcc::KvStore> kv_;
   std::unique_ptr<mvcc::WatchableStore> watchable_;

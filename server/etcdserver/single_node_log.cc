@@ -13,6 +13,17 @@ Status SingleNodeLog::Start(Applier* applier, uint64_t applied_index) {
   applier_ = applier;
   wal::ReplayResult replay;
   CAIRN_RETURN_IF_ERROR(wal_->Replay(applied_index + 1, &replay));
+  const bool wal_empty = replay.last_index == 0 && !replay.hard_state && !replay.snapshot;
+  if (replay.last_index < applied_index && wal_empty) {
+    // A backend restored from a snapshot (or a db kept while the WAL was removed): the log starts
+    // right after what the backend holds, as Raft's log starts after a snapshot.
+    wal::Batch marker;
+    marker.snapshot = wal::SnapshotMarker{applied_index, 1};
+    marker.hard_state = wal::HardState{1, options_.member_id, applied_index};
+    CAIRN_RETURN_IF_ERROR(wal_->Append(marker));
+    replay.last_index = applied_index;
+    replay.hard_state = marker.hard_state;
+  }
   if (replay.last_index < applied_index) {
     return Status::Corruption("the backend has applied index " + std::to_string(applied_index) +
                               " but the WAL ends at index " + std::to_string(replay.last_index) +

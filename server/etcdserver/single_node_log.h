@@ -11,7 +11,10 @@
 // Proposals arriving during step 2 form the next batch (group commit without a timer).
 //
 // Start-up: Wal::Replay(applied_index + 1) and Apply of every entry found, before Start returns;
-// the term is bumped by one over the newest durable hard state (a new "election").
+// the term is bumped by one over the newest durable hard state (a new "election"). An EMPTY WAL
+// under a backend at applied_index > 0 (a db from `snapshot restore`) gets a snapshot marker at
+// applied_index, and the log continues after it; a non-empty WAL that ends below applied_index
+// belongs to another data dir and is refused (Corruption).
 //
 // Thread-safety: as Log.
 #pragma once

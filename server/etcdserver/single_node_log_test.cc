@@ -106,11 +106,40 @@ TEST_F(SingleNodeLogTest, RestartReappliesEntriesAboveAppliedIndex) {
 }
 
 TEST_F(SingleNodeLogTest, BackendAheadOfWalIsRefused) {
+  {
+    auto w = OpenWal();
+    RecordingApplier applier;
+    SingleNodeLog log(w.get(), {.member_id = 1});
+    ASSERT_TRUE(log.Start(&applier, 0).ok());
+    for (int i = 1; i <= 3; i++) ASSERT_TRUE(log.Propose("e" + std::to_string(i)).ok());
+    ASSERT_TRUE(log.WaitApplied(3, std::chrono::seconds(10)));
+  }
   auto w = OpenWal();
   RecordingApplier applier;
   SingleNodeLog log(w.get(), {.member_id = 1});
-  Status st = log.Start(&applier, 5);
+  Status st = log.Start(&applier, 5);  // the WAL ends at 3: not this backend's WAL
   EXPECT_FALSE(st.ok());
+}
+
+TEST_F(SingleNodeLogTest, EmptyWalStartsAfterARestoredBackend) {
+  {
+    auto w = OpenWal();
+    RecordingApplier applier;
+    SingleNodeLog log(w.get(), {.member_id = 1});
+    ASSERT_TRUE(log.Start(&applier, 5).ok());  // e.g. a db from `snapshot restore`, no WAL
+    EXPECT_TRUE(applier.Snapshot().empty());
+    EXPECT_EQ(log.applied_index(), 5u);
+    ASSERT_TRUE(log.Propose("e6").ok());
+    ASSERT_TRUE(log.WaitApplied(6, std::chrono::seconds(10)));
+    EXPECT_EQ(applier.Snapshot().back().index, 6u);
+  }
+  auto w = OpenWal();
+  RecordingApplier applier;
+  SingleNodeLog log(w.get(), {.member_id = 1});
+  ASSERT_TRUE(log.Start(&applier, 5).ok());
+  ASSERT_EQ(applier.Snapshot().size(), 1u);
+  EXPECT_EQ(applier.Snapshot()[0].index, 6u);
+  EXPECT_EQ(applier.Snapshot()[0].data, "e6");
 }
 
 }  // namespace

@@ -145,3 +145,26 @@ class Failures:
 
 def load_json(text):
     return json.loads(text)
+
+
+REPLAY_MSG = "replayed WAL entries above the backend's consistent index"
+
+
+def replay_lines(server):
+    """The server's start-up replay records (one per start), oldest first: dicts with
+    consistent-index, replayed-entries, applied-index."""
+    out = []
+    for line in server.log().splitlines():
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(rec, dict) and rec.get("msg") == REPLAY_MSG:
+            out.append(rec)
+    return out
+
+
+def bbolt_check(oracle, db, timeout_s=60):
+    """Real bbolt's Tx.Check over a db file not open for writing: (exit code, output tail)."""
+    p = subprocess.run([oracle, "check", db], capture_output=True, text=True, timeout=timeout_s)
+    return p.returncode, (p.stdout + p.stderr)[-1500:]

@@ -22,9 +22,9 @@ def curl(url):
 
 
 def nospace_checks(f):
-    """A tiny quota: writes fail with NOSPACE, /health reports the alarm, reads still work, and
+    """A tiny quota (64 KiB: the bolt file starts near 24 KiB): writes fail with NOSPACE, /health reports the alarm, reads still work, and
     after compact + defrag + alarm disarm writes work again."""
-    s = e2e_lib.Server(e2e_lib.cairn_binary(), extra_flags=["--quota-backend-bytes", "16384"]).start()
+    s = e2e_lib.Server(e2e_lib.cairn_binary(), extra_flags=["--quota-backend-bytes", "65536"]).start()
     try:
         err = ""
         for i in range(400):
