@@ -84,6 +84,21 @@ def scenario(s):
         w.kill()
     live, _ = w.communicate(timeout=10)
     out.append(("watch live", live))
+    # watch -i: watches requested interactively on stdin, one with --prev-kv.
+    w = subprocess.Popen([e2e_lib.ETCDCTL, "--endpoints=" + s.endpoint, "watch", "-i"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        w.stdin.write("watch i1 --prev-kv\nwatch --prefix i2\n")
+        w.stdin.flush()
+        time.sleep(1.0)
+        s.ctl("put", "i1", "a")
+        s.ctl("put", "i1", "b")
+        s.ctl("put", "i2x", "c")
+        time.sleep(1.0)
+    finally:
+        w.kill()
+    interactive, _ = w.communicate(timeout=10)
+    out.append(("watch interactive", interactive))
     # A watch on a compacted revision is canceled with the compaction revision.
     p = subprocess.run(["timeout", "3", e2e_lib.ETCDCTL, "--endpoints=" + s.endpoint, "watch", "foo", "--rev", "2"],
                        capture_output=True, text=True, env=env, timeout=20)
@@ -163,6 +178,8 @@ def main():
         f.expect("member list", d["member list"].startswith("rc=0\n8e9e05c52164694d, started, default, "
                                                             "http://localhost:2380, ENDPOINT"), d["member list"])
         f.expect_eq("watch live", d["watch live"], "PUT\nw1\nx\nPUT\nw2\ny\nDELETE\nw1\n\n")
+        f.expect_eq("watch interactive", d["watch interactive"],
+                    "PUT\ni1\na\nPUT\ni1\na\ni1\nb\nPUT\ni2x\nc\n")
         f.expect("watch compacted", "required revision has been compacted" in d["watch compacted"],
                  d["watch compacted"])
         _, st, _ = cairn.ctl("endpoint", "status", "-w", "json")
