@@ -130,10 +130,8 @@ int HttpStatusFromGrpcCode(int code) {
     case grpc::StatusCode::ABORTED: return 409;
     case grpc::StatusCode::OUT_OF_RANGE: return 400;
     case grpc::StatusCode::UNIMPLEMENTED: return 501;
-    case grpc::StatusCode::INTERNAL: return 500;
     case grpc::StatusCode::UNAVAILABLE: return 503;
-    case grpc::StatusCode::DATA_LOSS: return 500;
-    default: return 500;
+    default: return 500;  // INTERNAL, DATA_LOSS and the rest
   }
 }
 

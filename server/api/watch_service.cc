@@ -40,7 +40,7 @@ struct StreamState {
 };
 
 // Writes `resp`, split into fragments when it is too large and the watcher asked for fragments.
-bool SendEvents(Stream* stream, etcdserverpb::WatchResponse resp, bool fragment, size_t max_bytes) {
+bool SendEvents(Stream* stream, const etcdserverpb::WatchResponse& resp, bool fragment, size_t max_bytes) {
   if (!fragment || resp.ByteSizeLong() <= max_bytes || resp.events_size() <= 1) return stream->Write(resp);
   etcdserverpb::WatchResponse part;
   *part.mutable_header() = resp.header();
@@ -109,7 +109,7 @@ grpc::Status WatchService::Watch(grpc::ServerContext* context, Stream* stream) {
       }
       lock.unlock();
       for (auto& [resp, fragment] : out) {
-        if (!SendEvents(stream, std::move(resp), fragment, max_response_bytes_)) {
+        if (!SendEvents(stream, resp, fragment, max_response_bytes_)) {
           context->TryCancel();
           break;
         }
