@@ -68,6 +68,12 @@ Status DeriveIds(const flags::ServerConfig& c, uint64_t* member_id, uint64_t* cl
     return Status::InvalidArgument("couldn't find local name \"" + c.name +
                                    "\" in the initial cluster configuration");
   }
+  // Raft is not wired into the server yet: starting each named member as its own one-member
+  // cluster would silently split the data, so a multi-member cluster is refused.
+  if (cluster.size() > 1) {
+    return Status::InvalidArgument("--initial-cluster names " + std::to_string(cluster.size()) +
+                                   " members, but this build of Cairn serves single-member clusters only");
+  }
   *cluster_id = etcdserver::ComputeClusterId(ids);
   return Status::Ok();
 }
