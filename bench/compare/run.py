@@ -125,14 +125,26 @@ class Cluster:
         return [p.pid for p in self.procs]
 
     def log_tail(self):
+        """Why the servers stopped: each log's last error-level zap line (its msg and error
+        fields), else the end of that log; identical reasons are given once."""
         out = []
         for path in self.logs:
             try:
                 with open(path, "rb") as f:
-                    out.append(f.read()[-600:].decode("utf-8", "replace").strip().replace("\n", " | "))
+                    lines = f.read().decode("utf-8", "replace").strip().splitlines()
             except OSError:
-                pass
-        return " || ".join(out)[-1200:]
+                continue
+            reason = None
+            for line in reversed(lines):
+                try:
+                    rec = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(rec, dict) and rec.get("level") in ("error", "fatal", "panic"):
+                    reason = ": ".join(str(rec[k]) for k in ("msg", "error") if rec.get(k))
+                    break
+            out.append(reason or " | ".join(lines[-3:])[-600:])
+        return " || ".join(dict.fromkeys(out))[-1200:]
 
     def stop(self):
         for p in self.procs:
