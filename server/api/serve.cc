@@ -11,6 +11,7 @@
 #include <map>
 #include <thread>
 
+#include "server/api/data_dir_lock.h"
 #include "server/api/gateway.h"
 #include "server/api/grpc_metrics.h"
 #include "server/api/http_endpoints.h"
@@ -156,6 +157,12 @@ int RunServe(int argc, char** argv) {
       lg.Error("failed to create data directory", {logging::String("path", d), logging::Error(st)});
       return 1;
     }
+  }
+
+  DataDirLock data_dir_lock;
+  if (Status st = DataDirLock::Acquire(config.MemberDir(), &data_dir_lock); !st.ok()) {
+    lg.Error("failed to lock data directory", {logging::Error(st)});
+    return 1;
   }
 
   uint64_t member_id = 0, cluster_id = 0;

@@ -21,6 +21,17 @@ def main():
     for i in range(30):
         s.ctl("put", "k%02d" % i, "v%d" % i)
     _, before, _ = s.ctl("get", "--prefix", "k", "-w", "json")
+
+    # A second server on the same data dir is refused while the first runs.
+    other = "http://127.0.0.1:%d" % e2e_lib.free_port()
+    p = subprocess.run([binary, "--data-dir", os.path.join(s.dir, "data"), "--listen-client-urls", other,
+                        "--advertise-client-urls", other], capture_output=True, text=True, timeout=30, cwd=s.dir)
+    f.expect("second server on the data dir: non-zero exit", p.returncode != 0, p.returncode)
+    f.expect("second server on the data dir: says why", "is locked by another process" in p.stderr,
+             p.stderr[-1500:])
+    _, still, _ = s.ctl("get", "--prefix", "k", "-w", "json")
+    f.expect_eq("first server unaffected", e2e_lib.load_json(still)["kvs"], e2e_lib.load_json(before)["kvs"])
+
     f.expect_eq("SIGTERM exit code", s.stop(), 0)
     f.expect("graceful stop is logged", "stopped etcd server" in s.log(), s.log()[-500:])
 
