@@ -1,10 +1,13 @@
 #include "bench/go_format.h"
 
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
+
+#include "server/flags/go_values.h"
 
 namespace cairn::bench {
 namespace {
@@ -79,95 +82,6 @@ std::string GoFormatF(double value, int width, int precision) {
   return buf;
 }
 
-// Mirrors Go's time.Duration.String (src/time/time.go).
-std::string GoDurationString(int64_t d) {
-  char buf[32];
-  int w = sizeof(buf);
-  uint64_t u = static_cast<uint64_t>(d);
-  const bool neg = d < 0;
-  if (neg) u = -u;
-
-  // fmtFrac formats the fraction of v/10**prec (e.g., ".12345") into the tail of buf, omitting
-  // trailing zeros. It omits the decimal point too when the fraction is 0.
-  auto fmt_frac = [&](uint64_t v, int prec) -> uint64_t {
-    bool print = false;
-    for (int i = 0; i < prec; i++) {
-      const int digit = static_cast<int>(v % 10);
-      print = print || digit != 0;
-      if (print) {
-        w--;
-        buf[w] = static_cast<char>(digit + '0');
-      }
-      v /= 10;
-    }
-    if (print) {
-      w--;
-      buf[w] = '.';
-    }
-    return v;
-  };
-  auto fmt_int = [&](uint64_t v) {
-    if (v == 0) {
-      w--;
-      buf[w] = '0';
-    } else {
-      while (v > 0) {
-        w--;
-        buf[w] = static_cast<char>(v % 10 + '0');
-        v /= 10;
-      }
-    }
-  };
-
-  if (u < 1000000000ULL) {
-    // Special case: if duration is smaller than a second, use smaller units, like 1.2ms.
-    int prec = 0;
-    w--;
-    buf[w] = 's';
-    w--;
-    if (u == 0) {
-      return "0s";
-    } else if (u < 1000ULL) {
-      prec = 0;
-      buf[w] = 'n';
-    } else if (u < 1000000ULL) {
-      prec = 3;
-      // U+00B5 'µ' micro sign == 0xC2 0xB5
-      w--;
-      buf[w] = '\xC2';
-      buf[w + 1] = '\xB5';
-    } else {
-      prec = 6;
-      buf[w] = 'm';
-    }
-    u = fmt_frac(u, prec);
-    fmt_int(u);
-  } else {
-    w--;
-    buf[w] = 's';
-    u = fmt_frac(u, 9);
-    // u is now integer seconds
-    fmt_int(u % 60);
-    u /= 60;
-    // u is now integer minutes
-    if (u > 0) {
-      w--;
-      buf[w] = 'm';
-      fmt_int(u % 60);
-      u /= 60;
-      // u is now integer hours
-      if (u > 0) {
-        w--;
-        buf[w] = 'h';
-        fmt_int(u);
-      }
-    }
-  }
-  if (neg) {
-    w--;
-    buf[w] = '-';
-  }
-  return std::string(buf + w, sizeof(buf) - w);
-}
+std::string GoDurationString(int64_t d) { return flags::GoDurationString(std::chrono::nanoseconds(d)); }
 
 }  // namespace cairn::bench

@@ -17,7 +17,8 @@ std::string GoFormatG(double value);
 // Go's fmt "%<width>.<precision>f" (same as C's printf except non-finite values: "+Inf", "NaN").
 std::string GoFormatF(double value, int width, int precision);
 
-// Go's time.Duration.String(): "0s", "1.5ms", "12.345µs", "2m3.5s", "1h0m0s", ...
+// Go's time.Duration.String(): "0s", "1.5ms", "12.345µs", "2m3.5s", "1h0m0s", ... (the one
+// implementation in server/flags/go_values.h, checked against Go itself).
 std::string GoDurationString(int64_t nanoseconds);
 
 }  // namespace cairn::bench
