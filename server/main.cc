@@ -17,11 +17,11 @@ constexpr char kUsage[] =
     "\n"
     "Commands:\n"
     "  serve      run the server (same flags as etcd; also reached as `etcd`)\n"
-    "  ctl        etcdctl-compatible client (also reached as `etcdctl`)\n"
-    "  certs      kubeadm etcd PKI and cfssl-compatible gencert\n"
-    "  k8s        Kubernetes manifests and units\n"
+    "  ctl        etcdctl-compatible client (also reached as `etcdctl`; not built yet)\n"
+    "  certs      kubeadm etcd PKI and cfssl-compatible gencert (not built yet)\n"
+    "  k8s        Kubernetes manifests and units (not built yet)\n"
     "  bench      etcd-benchmark-compatible load generator\n"
-    "  snapshot   snapshot restore and status\n"
+    "  snapshot   snapshot restore and status (not built yet)\n"
     "  version    print versions (also --version)\n";
 
 bool HasVersionFlag(int argc, char** argv, int first) {
