@@ -6,6 +6,7 @@
 #include "bench/bench_main.h"
 #include "server/api/serve.h"
 #include "server/mode.h"
+#include "server/snapshot/snapshot_main.h"
 #include "server/version.h"
 
 namespace {
@@ -21,7 +22,7 @@ constexpr char kUsage[] =
     "  certs      kubeadm etcd PKI and cfssl-compatible gencert (not built yet)\n"
     "  k8s        Kubernetes manifests and units (not built yet)\n"
     "  bench      etcd-benchmark-compatible load generator\n"
-    "  snapshot   snapshot restore and status (not built yet)\n"
+    "  snapshot   snapshot restore and status\n"
     "  version    print versions (also --version)\n";
 
 bool HasVersionFlag(int argc, char** argv, int first) {
@@ -54,7 +55,8 @@ int main(int argc, char** argv) {
     case cairn::Mode::kK8s: return NotBuiltYet("k8s");
     case cairn::Mode::kBench:
       return cairn::bench::BenchMain(argc - choice.words_consumed + 1, argv + choice.words_consumed - 1);
-    case cairn::Mode::kSnapshot: return NotBuiltYet("snapshot");
+    case cairn::Mode::kSnapshot:
+      return cairn::snapshot::RunSnapshot(argc - choice.words_consumed + 1, argv + choice.words_consumed - 1);
     case cairn::Mode::kUnknown:
       std::fprintf(stderr, "cairn: unknown command %s\n\n%s", argv[1], kUsage);
       return 2;

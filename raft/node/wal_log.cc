@@ -1,5 +1,6 @@
 #include "raft/node/wal_log.h"
 
+#include <algorithm>
 #include <cassert>
 #include <utility>
 
@@ -73,13 +74,29 @@ Status WalLog::Open(const WalLogOptions& options, std::unique_ptr<WalLog>* out) 
       return Status::Corruption("wal " + options.dir + ": replayed entries do not form a log");
     }
   }
+  HardState hs;
   if (replay.hard_state) {
-    HardState hs{replay.hard_state->term, replay.hard_state->vote, replay.hard_state->commit};
+    hs = HardState{replay.hard_state->term, replay.hard_state->vote, replay.hard_state->commit};
     if (hs.commit > log->storage_.LastIndex()) {
       return Status::Corruption("wal " + options.dir + ": commit index " + std::to_string(hs.commit) +
                                 " is beyond the last entry " + std::to_string(log->storage_.LastIndex()));
     }
-    log->storage_.SetHardState(hs);
+  }
+  // The application's snapshot may be newer than the WAL's hard state (its state is durable up
+  // to its applied index, while commit-only changes are not synced, or the WAL is new under a
+  // restored db): everything it covers is committed, at its term at least.
+  if (!options.snapshot.empty()) {
+    hs.commit = std::max(hs.commit, snap_index);
+    hs.term = std::max(hs.term, options.snapshot.metadata.term);
+  }
+  if (!hs.empty()) log->storage_.SetHardState(hs);
+  if (!options.snapshot.empty() && log->wal_->last_index() < snap_index) {
+    // The WAL ends before the application's snapshot (a new WAL under a restored or bootstrapped
+    // db): it continues after a marker at the snapshot, as after a received snapshot.
+    wal::Batch marker;
+    marker.snapshot = wal::SnapshotMarker{snap_index, options.snapshot.metadata.term};
+    marker.hard_state = wal::HardState{hs.term, hs.vote, hs.commit};
+    CAIRN_RETURN_IF_ERROR(log->wal_->Append(marker));
   }
   *out = std::move(log);
   return Status::Ok();

@@ -29,6 +29,7 @@ Status GrpcTransport::Start(TransportOptions options, std::unique_ptr<GrpcTransp
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(url.address, creds, &t->port_);
   builder.RegisterService(t->service_.get());
+  for (grpc::Service* extra : t->options_.extra_services) builder.RegisterService(extra);
   t->server_ = builder.BuildAndStart();
   if (t->server_ == nullptr) {
     return Status::Unavailable("transport: cannot listen on " + t->options_.listen_url);

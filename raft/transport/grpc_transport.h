@@ -45,6 +45,9 @@ struct TransportOptions {
   uint64_t snapshot_bytes_max = uint64_t{64} << 30;
   std::chrono::milliseconds backoff_initial{50};
   std::chrono::milliseconds backoff_max{2000};
+  // More gRPC services served on the peer URL (the server's peer-facing API); must outlive the
+  // transport.
+  std::vector<grpc::Service*> extra_services;
 };
 
 class GrpcTransport final : public node::Transport {

@@ -17,6 +17,12 @@ Status NodeHandler::Receive(Message m) {
 }
 
 Status NodeHandler::ReceiveSnapshot(Message m, const std::string& path) {
+  if (mode_ == SnapshotData::kPassPath) {
+    m.snapshot.data = path;
+    std::lock_guard<std::mutex> lk(mu_);
+    if (node_ == nullptr) return Status::Unavailable("no node attached");
+    return node_->Step(std::move(m));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IOError("cannot open received snapshot " + path);
   std::ostringstream data;

@@ -1,8 +1,8 @@
 // NodeHandler: connects a GrpcTransport's receiving side and reports to a
-// node driver. A received snapshot file is read back into the kSnap message
-// (the in-memory application of tests keeps its state in snapshot data);
-// a server that installs the bolt file from the path itself uses its own
-// PeerHandler instead.
+// node driver. A received snapshot file is either read back into the kSnap
+// message (kReadFile: the in-memory application of tests keeps its state in
+// snapshot data) or passed on by name (kPassPath: the message's snapshot data
+// is the file's path; the server installs the bolt db from there).
 //
 // Thread-safety: all methods thread-safe; the node may be attached (and
 // detached with nullptr) at any time — messages arriving meanwhile are dropped.
@@ -18,6 +18,8 @@ namespace cairn::raft::transport {
 
 class NodeHandler final : public PeerHandler {
  public:
+  enum class SnapshotData { kReadFile, kPassPath };
+  explicit NodeHandler(SnapshotData mode = SnapshotData::kReadFile) : mode_(mode) {}
   void Attach(node::Node* node);
 
   Status Receive(Message m) override;
@@ -26,6 +28,7 @@ class NodeHandler final : public PeerHandler {
   void ReportSnapshot(NodeId peer, bool failed) override;
 
  private:
+  const SnapshotData mode_;
   std::mutex mu_;  // held while calling the node, so Attach(nullptr) waits for calls in progress
   node::Node* node_ = nullptr;
 };

@@ -4,14 +4,22 @@
 // Thread-safety: gRPC calls methods concurrently; the core is thread-safe.
 #pragma once
 
+#include <atomic>
+
 #include "proto/rpc.grpc.pb.h"
+#include "server/api/leader_channel.h"
 #include "server/etcdserver/server.h"
 
 namespace cairn::api {
 
 class LeaseService final : public etcdserverpb::Lease::Service {
  public:
-  explicit LeaseService(etcdserver::EtcdServer* server) : server_(server) {}
+  // Keep-alive and time-to-live need the leader's lessor: on another member they are forwarded
+  // through `leader` (may be null: answered locally). The peer-URL instance is created before the
+  // core and bound with set_server().
+  explicit LeaseService(etcdserver::EtcdServer* server, LeaderChannel* leader = nullptr)
+      : server_(server), leader_(leader) {}
+  void set_server(etcdserver::EtcdServer* server) { server_.store(server); }
   grpc::Status LeaseGrant(grpc::ServerContext*, const etcdserverpb::LeaseGrantRequest* req,
                           etcdserverpb::LeaseGrantResponse* resp) override;
   grpc::Status LeaseRevoke(grpc::ServerContext*, const etcdserverpb::LeaseRevokeRequest* req,
@@ -25,7 +33,11 @@ class LeaseService final : public etcdserverpb::Lease::Service {
                            etcdserverpb::LeaseLeasesResponse* resp) override;
 
  private:
-  etcdserver::EtcdServer* server_;
+  // Forwards one keep-alive to the leader.
+  grpc::Status ForwardRenew(etcdserver::EtcdServer* s, const etcdserverpb::LeaseKeepAliveRequest& req,
+                            etcdserverpb::LeaseKeepAliveResponse* resp);
+  std::atomic<etcdserver::EtcdServer*> server_;
+  LeaderChannel* const leader_;
 };
 
 }  // namespace cairn::api

@@ -93,9 +93,9 @@ grpc::Status MaintenanceService::Snapshot(grpc::ServerContext*, const etcdserver
   return grpc::Status::OK;
 }
 
-grpc::Status ClusterService::MemberList(grpc::ServerContext*, const etcdserverpb::MemberListRequest*,
-                                        etcdserverpb::MemberListResponse* resp) {
-  return ToGrpcStatus(server_->MemberList(resp));
+grpc::Status MaintenanceService::MoveLeader(grpc::ServerContext*, const etcdserverpb::MoveLeaderRequest* req,
+                                            etcdserverpb::MoveLeaderResponse* resp) {
+  return ToGrpcStatus(server_->MoveLeader(*req, resp));
 }
 
 }  // namespace cairn::api

@@ -2,8 +2,7 @@
 // (etcd api/v3rpc/maintenance.go, member.go). Snapshot streams one read transaction of the bolt
 // file (32 KiB chunks, then its sha256) as etcd does; over a non-bolt backend it first writes the
 // backend as a bbolt file into `snapshot_dir` (a temp file, deleted afterwards) and streams that;
-// MoveLeader, Downgrade and membership changes answer UNIMPLEMENTED (gRPC's default) in this
-// single-node build.
+// Downgrade answers UNIMPLEMENTED (gRPC's default).
 // Thread-safety: gRPC calls methods concurrently; the core is thread-safe.
 #pragma once
 
@@ -22,6 +21,8 @@ class MaintenanceService final : public etcdserverpb::Maintenance::Service {
                      etcdserverpb::AlarmResponse* resp) override;
   grpc::Status Status(grpc::ServerContext*, const etcdserverpb::StatusRequest* req,
                       etcdserverpb::StatusResponse* resp) override;
+  grpc::Status MoveLeader(grpc::ServerContext*, const etcdserverpb::MoveLeaderRequest* req,
+                          etcdserverpb::MoveLeaderResponse* resp) override;
   grpc::Status Defragment(grpc::ServerContext*, const etcdserverpb::DefragmentRequest* req,
                           etcdserverpb::DefragmentResponse* resp) override;
   grpc::Status Hash(grpc::ServerContext*, const etcdserverpb::HashRequest* req,
@@ -34,16 +35,6 @@ class MaintenanceService final : public etcdserverpb::Maintenance::Service {
  private:
   etcdserver::EtcdServer* server_;
   const std::string snapshot_dir_;  // "" = /tmp
-};
-
-class ClusterService final : public etcdserverpb::Cluster::Service {
- public:
-  explicit ClusterService(etcdserver::EtcdServer* server) : server_(server) {}
-  grpc::Status MemberList(grpc::ServerContext*, const etcdserverpb::MemberListRequest* req,
-                          etcdserverpb::MemberListResponse* resp) override;
-
- private:
-  etcdserver::EtcdServer* server_;
 };
 
 }  // namespace cairn::api

@@ -7,11 +7,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dirent.h>
+#include <fcntl.h>
+
 #include <algorithm>
+#include <atomic>
+#include <fstream>
 #include <map>
 #include <thread>
 
+#include "raft/transport/grpc_transport.h"
+#include "raft/transport/node_handler.h"
+#include "server/api/cluster_service.h"
+#include "server/api/cluster_start.h"
 #include "server/api/data_dir_lock.h"
+#include "server/api/db_snapshot_source.h"
 #include "server/api/gateway.h"
 #include "server/api/grpc_metrics.h"
 #include "server/api/http_endpoints.h"
@@ -21,7 +31,8 @@
 #include "server/api/watch_service.h"
 #include "server/etcdserver/auto_compaction.h"
 #include "server/etcdserver/member_id.h"
-#include "server/etcdserver/single_node_log.h"
+#include "server/etcdserver/bootstrap.h"
+#include "server/etcdserver/raft_log.h"
 #include "server/flags/startup.h"
 #include "server/http/handlers.h"
 #include "server/http/server.h"
@@ -54,29 +65,50 @@ std::vector<std::string> UrlStrings(const std::vector<flags::Url>& urls) {
   return out;
 }
 
-// Member ID of this member and cluster ID of the initial cluster (etcd membership.NewClusterFromURLsMap).
-Status DeriveIds(const flags::ServerConfig& c, uint64_t* member_id, uint64_t* cluster_id) {
-  std::map<std::string, std::vector<flags::Url>> cluster;
-  CAIRN_RETURN_IF_ERROR(flags::ParseInitialCluster(c.initial_cluster, &cluster));
-  std::vector<uint64_t> ids;
-  *member_id = 0;
-  for (const auto& [name, urls] : cluster) {
-    uint64_t id = etcdserver::ComputeMemberId(UrlStrings(urls), c.initial_cluster_token);
-    ids.push_back(id);
-    if (name == c.name) *member_id = id;
+// The WAL directory holds segments: this member has been initialized before.
+bool WalExists(const std::string& dir) {
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return false;
+  bool found = false;
+  while (dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".wal") == 0) found = true;
   }
-  if (*member_id == 0) {
-    return Status::InvalidArgument("couldn't find local name \"" + c.name +
-                                   "\" in the initial cluster configuration");
-  }
-  // Raft is not wired into the server yet: starting each named member as its own one-member
-  // cluster would silently split the data, so a multi-member cluster is refused.
-  if (cluster.size() > 1) {
-    return Status::InvalidArgument("--initial-cluster names " + std::to_string(cluster.size()) +
-                                   " members, but this build of Cairn serves single-member clusters only");
-  }
-  *cluster_id = etcdserver::ComputeClusterId(ids);
-  return Status::Ok();
+  closedir(d);
+  return found;
+}
+
+Status FsyncDir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status::FromErrno("open " + dir, errno);
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  return rc == 0 ? Status::Ok() : Status::FromErrno("fsync " + dir, errno);
+}
+
+// Replaces the process image with a fresh start of the same command line (the way a received
+// snapshot is loaded: every in-memory structure is rebuilt from the new db, as at a restart).
+[[noreturn]] void ReExec(Logger& lg) {
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  std::vector<std::string> args;
+  std::string arg;
+  while (std::getline(in, arg, '\0')) args.push_back(arg);
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  execv("/proc/self/exe", argv.data());
+  lg.Fatal("failed to restart after installing a snapshot", {logging::String("error", strerror(errno))});
+  std::abort();
+}
+
+raft::transport::TlsOptions PeerTls(const flags::ServerConfig& c) {
+  raft::transport::TlsOptions t;
+  t.cert_file = c.peer_tls.cert_file;
+  t.key_file = c.peer_tls.key_file;
+  t.trusted_ca_file = c.peer_tls.trusted_ca_file;
+  t.client_cert_auth = c.peer_tls.client_cert_auth;
+  t.allowed_cn = c.peer_tls.allowed_cn;
+  return t;
 }
 
 void InitGrpcMetrics() {
@@ -93,7 +125,9 @@ void InitGrpcMetrics() {
     m.InitializeGrpcMethod("etcdserverpb.Maintenance", method, "unary");
   }
   m.InitializeGrpcMethod("etcdserverpb.Maintenance", "Snapshot", "server_stream");
-  m.InitializeGrpcMethod("etcdserverpb.Cluster", "MemberList", "unary");
+  for (const char* method : {"MemberList", "MemberAdd", "MemberRemove", "MemberUpdate", "MemberPromote"}) {
+    m.InitializeGrpcMethod("etcdserverpb.Cluster", method, "unary");
+  }
 }
 
 // Opens member/snap/db with --backend-batch-interval/--backend-batch-limit. A file that is not a
@@ -133,7 +167,7 @@ int RunServe(int argc, char** argv) {
             {logging::String("flag", flag), logging::String("value", value)});
   }
   const std::string wal_dir = config.WalDirEffective();
-  bool member_initialized = access(wal_dir.c_str(), F_OK) == 0;
+  const bool member_initialized = WalExists(wal_dir);
   lg.Info("starting an etcd server",
           {logging::String("etcd-version", kEtcdServerVersion), logging::String("git-sha", GitSha()),
            logging::String("cairn-version", kCairnVersion),
@@ -165,40 +199,114 @@ int RunServe(int argc, char** argv) {
     return 1;
   }
 
-  uint64_t member_id = 0, cluster_id = 0;
-  if (Status st = DeriveIds(config, &member_id, &cluster_id); !st.ok()) {
+  // Step 3: the backend (member/snap/db, a bbolt file): it is Raft's snapshot (bootstrap.h).
+  std::unique_ptr<backend::BufferedBackend> backend;
+  const std::string db_path = config.SnapDir() + "/db";
+  auto open_db = [&]() -> bool {
+    if (Status st = OpenDb(config, db_path, &backend); !st.ok()) {
+      lg.Error(
+          "failed to open backend database; restore the member from a snapshot (etcdctl snapshot "
+          "restore), or remove the member's data dir and add it to the cluster again",
+          {logging::String("path", db_path), logging::Error(st)});
+      return false;
+    }
+    return true;
+  };
+  if (!open_db()) return 1;
+  {
+    // A snapshot received from the leader whose install was interrupted: adopt it now.
+    raft::Snapshot current;
+    if (Status st = etcdserver::BackendRaftSnapshot(backend.get(), &current); !st.ok()) {
+      lg.Error("failed to read the backend's raft position", {logging::String("path", db_path), logging::Error(st)});
+      return 1;
+    }
+    const std::string pending = PendingReceivedSnapshot(config.SnapDir(), current.metadata.index);
+    if (!pending.empty()) {
+      backend.reset();
+      if (::rename(pending.c_str(), db_path.c_str()) != 0 || !FsyncDir(config.SnapDir()).ok()) {
+        lg.Error("failed to install received snapshot", {logging::String("path", pending)});
+        return 1;
+      }
+      lg.Info("installed the snapshot received from the leader", {logging::String("path", pending)});
+      if (!open_db()) return 1;
+    }
+  }
+
+  // Step 4: the cluster: who we are, whom to talk to (cluster_start.h), the peer transport.
+  const raft::transport::TlsOptions peer_tls = PeerTls(config);
+  // Served on the peer URL too: a joining member reads the membership there, and members forward
+  // to the leader what only it can answer (leader_channel.h).
+  LeaderChannel leader_channel(peer_tls);
+  ClusterService peer_cluster_service(nullptr, &leader_channel);
+  LeaseService peer_lease_service(nullptr, &leader_channel);
+  ClusterStart start;
+  if (Status st = PrepareClusterStart(config, backend.get(), member_initialized, peer_tls, &start); !st.ok()) {
     lg.Error("failed to start etcd server", {logging::Error(st)});
     return 1;
   }
+  const uint64_t member_id = start.member_id;
+  const uint64_t cluster_id = start.cluster_id;
+  lg.Info("starting member", {logging::HexId("local-member-id", member_id), logging::HexId("cluster-id", cluster_id),
+                              logging::String("start", KindName(start.kind)),
+                              logging::Uint("snapshot-index", start.snapshot.metadata.index)});
+  if (config.listen_peer_urls.size() > 1) {
+    lg.Warn("only the first --listen-peer-urls entry is served",
+            {logging::String("serving", config.listen_peer_urls[0].String())});
+  }
+  std::atomic<etcdserver::EtcdServer*> server_ptr{nullptr};
+  DbSnapshotSource snapshot_source(&server_ptr, config.SnapDir());
+  raft::transport::NodeHandler peer_handler(raft::transport::NodeHandler::SnapshotData::kPassPath);
+  raft::transport::TransportOptions to;
+  to.id = member_id;
+  to.listen_url = config.listen_peer_urls.empty() ? std::string("http://localhost:2380")
+                                                  : config.listen_peer_urls[0].String();
+  to.tls = peer_tls;
+  to.handler = &peer_handler;
+  to.snapshot_source = &snapshot_source;
+  to.snapshot_dir = config.SnapDir();
+  to.extra_services = {&peer_cluster_service, &peer_lease_service};
+  std::unique_ptr<raft::transport::GrpcTransport> transport;
+  if (Status st = raft::transport::GrpcTransport::Start(to, &transport); !st.ok()) {
+    lg.Error("failed to listen on peer URL", {logging::String("url", to.listen_url), logging::Error(st)});
+    return 1;
+  }
+  for (const etcdserver::Member& p : start.peers) {
+    if (p.peer_urls.empty()) continue;
+    if (Status st = transport->AddPeer(p.id, p.peer_urls[0]); !st.ok()) {
+      lg.Warn("failed to add peer", {logging::HexId("peer-id", p.id), logging::Error(st)});
+    }
+  }
 
-  // Step 3: WAL.
-  wal::Options wal_options;
-  wal_options.log = [&lg](std::string_view line) { lg.Info(line); };
-  wal_options.on_sync = [](std::chrono::nanoseconds d) {
+  // Step 5: Raft over the WAL, then the server core over the backend and the log.
+  metrics::EtcdMetrics& m = metrics::Etcd();
+  etcdserver::RaftLogOptions ro;
+  ro.member_id = member_id;
+  ro.wal_dir = wal_dir;
+  ro.wal_options.log = [&lg](std::string_view line) { lg.Info(line); };
+  ro.wal_options.on_sync = [](std::chrono::nanoseconds d) {
     metrics::Etcd().wal_fsync_duration_seconds.Observe(std::chrono::duration<double>(d).count());
   };
-  std::unique_ptr<wal::Wal> wal;
-  if (Status st = wal::Wal::Open(wal_dir, wal_options, &wal); !st.ok()) {
-    lg.Error("failed to open WAL", {logging::String("wal-dir", wal_dir), logging::Error(st)});
-    return 1;
-  }
-
-  // Step 4: the backend (member/snap/db, a bbolt file), the stores restored from it, then the WAL
-  // replay of the entries above its consistent index.
-  std::unique_ptr<backend::BufferedBackend> backend;
-  const std::string db_path = config.SnapDir() + "/db";
-  if (Status st = OpenDb(config, db_path, &backend); !st.ok()) {
-    lg.Error(
-        "failed to open backend database; restore the member from a snapshot (etcdctl snapshot "
-        "restore), or move the file away if the WAL still holds the whole history (it is rebuilt "
-        "from the WAL)",
-        {logging::String("path", db_path), logging::Error(st)});
-    return 1;
-  }
-  etcdserver::SingleNodeLog::Options log_options;
-  log_options.member_id = member_id;
-  log_options.fatal = [&lg](const Status& st) { lg.Fatal("failed to write to WAL", {logging::Error(st)}); };
-  auto log = std::make_unique<etcdserver::SingleNodeLog>(wal.get(), log_options);
+  ro.snapshot = start.snapshot;
+  ro.election_ticks = config.ElectionTicks();
+  ro.tick_interval = std::chrono::milliseconds(config.heartbeat_interval_ms);
+  ro.snapshot_count = config.snapshot_count;
+  ro.transport = transport.get();
+  ro.leader_wait = std::chrono::milliseconds(config.election_timeout_ms);
+  ro.on_leader_change = [&lg, &server_ptr, member_id](uint64_t leader, uint64_t term) {
+    metrics::EtcdMetrics& em = metrics::Etcd();
+    em.has_leader.Set(leader != 0 ? 1 : 0);
+    em.is_leader.Set(leader == member_id ? 1 : 0);
+    if (leader != 0) em.leader_changes_seen_total.Inc();
+    if (leader == 0) {
+      lg.Info("raft.node: lost leader", {logging::HexId("local-member-id", member_id), logging::Uint("term", term)});
+    } else {
+      lg.Info("raft.node: elected leader", {logging::HexId("local-member-id", member_id),
+                                            logging::HexId("leader", leader), logging::Uint("term", term)});
+    }
+    if (etcdserver::EtcdServer* s = server_ptr.load()) s->OnLeaderChange(leader, term);
+  };
+  ro.fatal = [&lg](const Status& st) { lg.Fatal("raft node failed (WAL write)", {logging::Error(st)}); };
+  auto log = std::make_unique<etcdserver::RaftLog>(ro);
 
   etcdserver::ServerOptions so;
   so.name = config.name;
@@ -210,6 +318,8 @@ int RunServe(int argc, char** argv) {
   so.max_txn_ops = config.max_txn_ops;
   so.quota_backend_bytes = config.QuotaBackendBytesEffective();
   so.request_timeout = std::chrono::milliseconds(5000 + 2 * config.election_timeout_ms);
+  so.election_timeout = std::chrono::milliseconds(config.election_timeout_ms);
+  so.strict_reconfig_check = config.strict_reconfig_check;
   int64_t min_ttl_ms = int64_t{3} * config.ElectionTicks() / 2 * config.heartbeat_interval_ms;
   so.lease_min_ttl_seconds = (min_ttl_ms + 999) / 1000;
   so.on_proposals_pending = [](int delta) { metrics::Etcd().proposals_pending.Add(delta); };
@@ -227,21 +337,44 @@ int RunServe(int argc, char** argv) {
   so.on_defrag = [](std::chrono::nanoseconds d) {
     metrics::Etcd().backend_defrag_duration_seconds.Observe(std::chrono::duration<double>(d).count());
   };
-  wal::Wal* wal_raw = wal.get();
-  so.on_backend_durable = [&lg, wal_raw](uint64_t index) {
-    // The db now holds every entry <= index: whole WAL segments below it are no longer needed for
-    // replay (which starts at index + 1). Releasing before `index` keeps one entry of margin.
-    if (Status st = wal_raw->ReleaseBefore(index); !st.ok()) {
-      lg.Warn("failed to release WAL segments", {logging::Uint("index", index), logging::Error(st)});
+  raft::transport::GrpcTransport* transport_raw = transport.get();
+  so.on_member_change = [&lg, transport_raw, member_id](const etcdserver::Member& mem, bool removed) {
+    if (mem.id == member_id) return;
+    transport_raw->RemovePeer(mem.id);
+    if (!removed && !mem.peer_urls.empty()) {
+      if (Status st = transport_raw->AddPeer(mem.id, mem.peer_urls[0]); !st.ok()) {
+        lg.Warn("failed to add peer", {logging::HexId("peer-id", mem.id), logging::Error(st)});
+      }
     }
+    lg.Info(removed ? "removed member" : "added or updated member",
+            {logging::HexId("member-id", mem.id), logging::Strings("peer-urls", mem.peer_urls)});
+  };
+  so.on_removed = [&lg] {
+    lg.Warn("the member has been permanently removed from the cluster; shutting down");
+    kill(getpid(), SIGTERM);
+  };
+  const std::string snap_dir = config.SnapDir();
+  so.on_install_snapshot = [&lg, db_path, snap_dir](const std::string& path, uint64_t index) {
+    lg.Info("applying snapshot from the leader; restarting the member to load it",
+            {logging::String("path", path), logging::Uint("snapshot-index", index)});
+    if (::rename(path.c_str(), db_path.c_str()) != 0 || !FsyncDir(snap_dir).ok()) {
+      lg.Fatal("failed to install received snapshot", {logging::String("path", path)});
+      std::abort();
+    }
+    ReExec(lg);
   };
   std::unique_ptr<etcdserver::EtcdServer> server;
   if (Status st = etcdserver::EtcdServer::Open(so, backend.get(), log.get(), &server); !st.ok()) {
     lg.Error("failed to start etcd server", {logging::String("db", db_path), logging::Error(st)});
     return 1;
   }
+  server_ptr.store(server.get());
+  peer_handler.Attach(log->node());
+  peer_cluster_service.set_server(server.get());
+  peer_lease_service.set_server(server.get());
+  if (log->leader().leader_id != 0) server->OnLeaderChange(log->leader().leader_id, log->leader().term);
   const uint64_t restored_index = server->restored_consistent_index();
-  const uint64_t replayed = log->applied_index() - std::min(log->applied_index(), restored_index);
+  const uint64_t replayed = log->replayed_entries();
   lg.Info(
       "replayed WAL entries above the backend's consistent index",
       {logging::String("db", db_path), logging::Uint("consistent-index", restored_index),
@@ -274,14 +407,10 @@ int RunServe(int argc, char** argv) {
             {logging::String("auto-compaction-mode", mode),
              logging::String("auto-compaction-retention", config.auto_compaction_retention)});
   }
-  metrics::EtcdMetrics& m = metrics::Etcd();
   metrics::RegisterProcessMetrics(metrics::DefaultRegistry());
   m.SetVersions(kEtcdServerVersion, "3.5");
   m.SetServerId(member_id);
   m.quota_backend_bytes.Set(static_cast<double>(so.quota_backend_bytes));
-  m.has_leader.Set(1);
-  m.is_leader.Set(1);
-  m.leader_changes_seen_total.Inc();  // none -> self, as a fresh etcd member counts it
   InitGrpcMetrics();
   lg.Info("published local member to cluster through raft",
           {logging::HexId("local-member-id", member_id),
@@ -297,9 +426,9 @@ int RunServe(int argc, char** argv) {
                              std::chrono::duration_cast<std::chrono::milliseconds>(
                                  config.experimental_watch_progress_notify_interval),
                              config.max_request_bytes);
-  LeaseService lease_service(server.get());
+  LeaseService lease_service(server.get(), &leader_channel);
   MaintenanceService maintenance_service(server.get(), config.SnapDir());
-  ClusterService cluster_service(server.get());
+  ClusterService cluster_service(server.get(), &leader_channel);
   grpc::ServerBuilder builder;
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_request_bytes + uint64_t{512} * 1024));
   builder.SetMaxSendMessageSize(INT32_MAX);
@@ -378,7 +507,9 @@ int RunServe(int argc, char** argv) {
   for (auto& l : listeners) l->Stop();
   grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   if (auto_compaction) auto_compaction->Stop();
+  peer_handler.Attach(nullptr);
   server->Stop();
+  transport->Stop();
   lg.Info("stopped etcd server", {logging::HexId("local-member-id", member_id)});
   return ok ? 0 : 1;
 }

@@ -16,6 +16,15 @@ std::shared_ptr<T> Make() {
 // ---- Apply (the Log's apply thread) ----
 
 void EtcdServer::Apply(const LogEntry& entry) {
+  // Raft may hand out again entries the backend already holds (after a restart, or up to the
+  // consistent index of a db received as a snapshot): their effects are in the backend already.
+  if (entry.index <= kv_->consistent_index()) return;
+  if (entry.data.empty()) {
+    // A new leader's empty entry: nothing to apply, but the consistent index moves on.
+    std::lock_guard<std::mutex> lock(apply_commit_mu_);
+    kv_->SetConsistentIndex(entry.index, entry.term);
+    return;
+  }
   InternalRequest req;
   // The entry was written by this server and verified by the WAL's CRC: undecodable bytes are a
   // broken invariant, not bad input.
@@ -107,6 +116,8 @@ ApplyResult EtcdServer::ApplyRequest(const InternalRequest& req) {
       break;
     }
     case InternalRequest::kAlarm: res = ApplyAlarm(req.alarm()); break;
+    case InternalRequest::kMemberAttributes: res = ApplyMemberAttributes(req.member_attributes()); break;
+    case InternalRequest::kMemberUpdate: res = ApplyMemberUpdate(req.member_update()); break;
     case InternalRequest::REQUEST_NOT_SET: res.response = Make<etcdserverpb::PutResponse>(); break;
   }
   return res;

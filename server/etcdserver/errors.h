@@ -26,6 +26,21 @@ inline constexpr std::string_view kErrRequestTooLarge = "etcdserver: request is 
 inline constexpr std::string_view kErrStopped = "etcdserver: server stopped";
 inline constexpr std::string_view kErrTimeout = "etcdserver: request timed out";
 inline constexpr std::string_view kErrNoLeader = "etcdserver: no leader";
+inline constexpr std::string_view kErrNotLeader = "etcdserver: not leader";
+inline constexpr std::string_view kErrMemberExist = "etcdserver: member ID already exist";
+inline constexpr std::string_view kErrPeerURLExist = "etcdserver: Peer URLs already exists";
+inline constexpr std::string_view kErrMemberNotEnoughStarted =
+    "etcdserver: re-configuration failed due to not enough started members";
+inline constexpr std::string_view kErrMemberBadURLs = "etcdserver: given member URLs are invalid";
+inline constexpr std::string_view kErrMemberNotFound = "etcdserver: member not found";
+inline constexpr std::string_view kErrMemberNotLearner = "etcdserver: can only promote a learner member";
+inline constexpr std::string_view kErrLearnerNotReady =
+    "etcdserver: can only promote a learner member which is in sync with leader";
+inline constexpr std::string_view kErrTooManyLearners = "etcdserver: too many learner members in cluster";
+inline constexpr std::string_view kErrNotSupportedForLearner = "etcdserver: rpc not supported for learner";
+inline constexpr std::string_view kErrBadLeaderTransferee = "etcdserver: bad leader transferee";
+inline constexpr std::string_view kErrTimeoutLeaderTransfer =
+    "etcdserver: request timed out, leader transfer took too long";
 
 inline Status EtcdError(std::string_view text) { return Status::InvalidArgument(std::string(text)); }
 

@@ -1,6 +1,6 @@
 // Log: where the server proposes internal requests and from which it receives them, committed
-// and in order, to apply. Single node today (SingleNodeLog over the WAL); Raft later implements
-// the same interface, so the server core above does not change (DESIGN.md §4).
+// and in order, to apply. RaftLog (raft_log.h) is the server's; SingleNodeLog (a one-member log
+// straight over the WAL) serves the core's unit tests. DESIGN.md §4.
 //
 // Contract:
 //   1. Propose(data) queues opaque bytes. Once the entry is committed (single node: durable in
@@ -22,6 +22,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "raft/types.h"
 
 namespace cairn::etcdserver {
 
@@ -36,6 +37,28 @@ class Applier {
   virtual ~Applier() = default;
   // See the Log contract, step 2. Must not call back into Propose synchronously and wait for it.
   virtual void Apply(const LogEntry& entry) = 0;
+  // Raft only. A committed membership change, including those at or below the applier's
+  // consistent index (Raft must learn them again after a restart or a snapshot; the applier then
+  // skips its own effects). Returns the change Raft applies: `cc`, or one with node_id 0 when the
+  // applier refuses it (e.g. the member was removed meanwhile).
+  virtual raft::ConfChange ApplyConfChange(const LogEntry& /*entry*/, const raft::ConfChange& cc) { return cc; }
+  // Raft only. The leader sent a snapshot: the bolt db received at `db_path` covers at least
+  // `index`. The applier makes it its state before any later entry is applied.
+  virtual void InstallSnapshot(const std::string& /*db_path*/, uint64_t /*index*/) {}
+  // Raft only, on the apply thread, every --snapshot-count entries: make everything applied so
+  // far durable (backend commit); returns the index that is now durable.
+  virtual uint64_t MakeDurable() { return 0; }
+};
+
+// Membership and progress as the Log sees them (Maintenance.Status, MemberPromote).
+struct LogStatus {
+  uint64_t leader_id = 0;
+  uint64_t term = 0;
+  uint64_t committed_index = 0;
+  uint64_t applied_index = 0;
+  bool is_learner = false;
+  // Leader only: each member's replicated (match) index.
+  std::vector<std::pair<uint64_t, uint64_t>> match_index;
 };
 
 struct LeaderInfo {
@@ -63,6 +86,28 @@ class Log {
   virtual bool WaitApplied(uint64_t index, std::chrono::milliseconds timeout) = 0;
 
   virtual LeaderInfo leader() const = 0;
+
+  // Linearizable read barrier (Raft: ReadIndex, batched): returns once the applied index covers
+  // an index the leader confirmed after the call. Default (single member): the committed index.
+  virtual Status ReadBarrier(std::chrono::milliseconds timeout) {
+    if (!WaitApplied(committed_index(), timeout)) return Status::Unavailable("etcdserver: request timed out");
+    return Status::Ok();
+  }
+  // Raft only: proposes a membership change (its outcome, like Propose's, comes through apply).
+  virtual Status ProposeConfChange(const raft::ConfChange& /*cc*/) {
+    return Status::InvalidArgument("membership changes need Raft");
+  }
+  // Raft only: asks the leader to hand leadership to `transferee`.
+  virtual Status TransferLeader(uint64_t /*transferee*/) { return Status::InvalidArgument("leader transfer needs Raft"); }
+  virtual LogStatus status() const {
+    LeaderInfo l = leader();
+    LogStatus s;
+    s.leader_id = l.leader_id;
+    s.term = l.term;
+    s.committed_index = committed_index();
+    s.applied_index = applied_index();
+    return s;
+  }
 };
 
 }  // namespace cairn::etcdserver

@@ -85,16 +85,4 @@ Status EtcdServer::SnapshotToFile(const std::string& path) {
   return WriteBoltSnapshot(*view, path);
 }
 
-Status EtcdServer::MemberList(etcdserverpb::MemberListResponse* resp) {
-  // etcd's cluster server header carries no revision (v3rpc/member.go clusterServer.header).
-  FillHeader(resp->mutable_header());
-  resp->mutable_header()->clear_revision();
-  etcdserverpb::Member* m = resp->add_members();
-  m->set_id(options_.member_id);
-  m->set_name(options_.name);
-  for (const std::string& u : options_.peer_urls) m->add_peerurls(u);
-  for (const std::string& u : options_.client_urls) m->add_clienturls(u);
-  return Status::Ok();
-}
-
 }  // namespace cairn::etcdserver

@@ -50,9 +50,14 @@ EtcdServer::EtcdServer(ServerOptions options, backend::Backend* backend, Log* lo
       backend_(backend),
       log_(log),
       bolt_(AsBoltBackend(backend)),
-      next_request_id_(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                 std::chrono::system_clock::now().time_since_epoch())
-                                                 .count())) {}
+      // etcd idutil: the member ID's low 16 bits, then a millisecond timestamp, then a counter,
+      // so request IDs of different members never collide in the shared log.
+      next_request_id_(((options_.member_id & 0xffff) << 48) |
+                       ((static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                   std::chrono::system_clock::now().time_since_epoch())
+                                                   .count())
+                         << 8) &
+                        ((uint64_t{1} << 48) - 1))) {}
 
 Status EtcdServer::Open(ServerOptions options, backend::Backend* backend, Log* log,
                         std::unique_ptr<EtcdServer>* out) {
@@ -67,14 +72,18 @@ Status EtcdServer::Open(ServerOptions options, backend::Backend* backend, Log* l
   s->lessor_->set_kv(s->kv_.get());
   s->watchable_ = std::make_unique<mvcc::WatchableStore>(s->kv_.get());
   CAIRN_RETURN_IF_ERROR(s->RestoreAlarms());
+  CAIRN_RETURN_IF_ERROR(s->membership_.Load(backend));
   s->restored_consistent_index_ = s->kv_->consistent_index();
   s->durable_index_reported_ = s->restored_consistent_index_;
   CAIRN_RETURN_IF_ERROR(log->Start(s.get(), s->restored_consistent_index_));
-  // Single node: this member is the leader, so its lessor is primary (etcd Promote on election).
-  s->lessor_->Promote(std::chrono::milliseconds(0));
+  // The leader's lessor is primary (etcd Promote on election); later changes: OnLeaderChange.
+  if (s->IsLeader()) s->lessor_->Promote(std::chrono::milliseconds(0));
   s->lease_thread_ = std::thread([p = s.get()] { p->LeaseLoop(); });
   s->db_size_bytes_.store(backend->size_bytes());
   s->housekeeping_thread_ = std::thread([p = s.get()] { p->HousekeepingLoop(); });
+  if (!s->options_.name.empty() && s->options_.member_id != 0) {
+    s->publish_thread_ = std::thread([p = s.get()] { p->PublishAttributes(); });
+  }
   *out = std::move(s);
   return Status::Ok();
 }
@@ -89,6 +98,7 @@ void EtcdServer::Stop() {
   loop_cv_.notify_all();
   if (lease_thread_.joinable()) lease_thread_.join();
   if (housekeeping_thread_.joinable()) housekeeping_thread_.join();
+  if (publish_thread_.joinable()) publish_thread_.join();
   log_->Stop();
   // Graceful stop: everything applied becomes durable in the backend with its consistent index,
   // so the next start replays nothing. Idempotent (a second commit finds nothing to write).
@@ -100,17 +110,15 @@ void EtcdServer::Stop() {
 }
 
 void EtcdServer::FillHeader(etcdserverpb::ResponseHeader* h, int64_t revision) const {
-  h->set_cluster_id(options_.cluster_id);
+  h->set_cluster_id(cluster_id());
   h->set_member_id(options_.member_id);
   h->set_revision(revision != 0 ? revision : kv_->current_revision());
   h->set_raft_term(log_->leader().term);
 }
 
 Status EtcdServer::LinearizableReadNotify() {
-  // Single node: everything committed when the read arrived must be applied before it is served.
-  uint64_t read_index = log_->committed_index();
-  if (!log_->WaitApplied(read_index, options_.request_timeout)) return EtcdError(kErrTimeout);
-  return Status::Ok();
+  // Raft ReadIndex: served once applied covers an index the leader confirmed after the read came.
+  return log_->ReadBarrier(options_.request_timeout);
 }
 
 Status EtcdServer::ProposeAndWait(InternalRequest req, ApplyResult* out) {

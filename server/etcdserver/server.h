@@ -40,6 +40,7 @@
 #include "proto/rpc.pb.h"
 #include "server/etcdserver/internal.pb.h"
 #include "server/etcdserver/log.h"
+#include "server/etcdserver/membership.h"
 #include "server/etcdserver/wait.h"
 #include "storage/backend/backend.h"
 #include "storage/backend/bolt_snapshot.h"
@@ -76,6 +77,19 @@ struct ServerOptions {
   // by the batch limit inside a write are not seen) and of defragmentations. May be empty.
   std::function<void(std::chrono::nanoseconds)> on_backend_commit;
   std::function<void(std::chrono::nanoseconds)> on_defrag;
+
+  // Cluster (Raft). Called on the apply thread after a member was added, updated or removed
+  // (`removed`): the transport follows. May be empty.
+  std::function<void(const Member& m, bool removed)> on_member_change;
+  // Called on the apply thread when this member was removed from the cluster (it must stop).
+  std::function<void()> on_removed;
+  // Called on the apply thread with the bolt db received from the leader (Applier contract). The
+  // owner makes it the backend; it does not return (the process restarts on it). May be empty
+  // only where no snapshot can arrive (single-member tests).
+  std::function<void(const std::string& db_path, uint64_t index)> on_install_snapshot;
+  // --strict-reconfig-check: refuse membership changes that would leave too few started members.
+  bool strict_reconfig_check = true;
+  std::chrono::milliseconds election_timeout{1000};
 };
 
 // What the apply thread hands back to a waiting proposer.
@@ -125,6 +139,23 @@ class EtcdServer final : public Applier {
   Status SnapshotStream(const backend::SnapshotChunkSink& sink);
   bool has_bolt_backend() const { return bolt_ != nullptr; }
   Status MemberList(etcdserverpb::MemberListResponse* resp);
+  // Cluster RPCs (cluster.cc): etcd's checks and errors, then a Raft membership change (or, for
+  // peer URL updates, a log entry), answered once applied.
+  Status MemberAdd(const etcdserverpb::MemberAddRequest& req, etcdserverpb::MemberAddResponse* resp);
+  Status MemberRemove(const etcdserverpb::MemberRemoveRequest& req, etcdserverpb::MemberRemoveResponse* resp);
+  Status MemberUpdate(const etcdserverpb::MemberUpdateRequest& req, etcdserverpb::MemberUpdateResponse* resp);
+  Status MemberPromote(const etcdserverpb::MemberPromoteRequest& req,
+                       etcdserverpb::MemberPromoteResponse* resp);
+  Status MoveLeader(const etcdserverpb::MoveLeaderRequest& req, etcdserverpb::MoveLeaderResponse* resp);
+  // Proposes this member's name and client URLs (etcd's publish), retrying until applied or
+  // stopped. Runs on its own thread from Open.
+  void PublishAttributes();
+  // The Log's leader changed (raft thread): the lessor follows (primary on the leader only).
+  void OnLeaderChange(uint64_t leader, uint64_t term);
+  const Membership& membership() const { return membership_; }
+  uint64_t cluster_id() const;
+  bool IsLeader() const { return log_->leader().leader_id == options_.member_id; }
+  bool IsLearner() const;
 
   // Watch: a stream over the watchable store (the API layer drives it).
   std::unique_ptr<mvcc::WatchStream> NewWatchStream() { return watchable_->NewStream(); }
@@ -146,6 +177,9 @@ class EtcdServer final : public Applier {
 
   // Applier (the Log's apply thread).
   void Apply(const LogEntry& entry) override;
+  raft::ConfChange ApplyConfChange(const LogEntry& entry, const raft::ConfChange& cc) override;
+  void InstallSnapshot(const std::string& db_path, uint64_t index) override;
+  uint64_t MakeDurable() override;
 
  private:
   EtcdServer(ServerOptions options, backend::Backend* backend, Log* log);
@@ -155,6 +189,11 @@ class EtcdServer final : public Applier {
   // Apply of one request (on the apply thread).
   ApplyResult ApplyRequest(const InternalRequest& req);
   ApplyResult ApplyAlarm(const etcdserverpb::AlarmRequest& req);
+  ApplyResult ApplyMemberAttributes(const MemberAttributesRequest& req);
+  ApplyResult ApplyMemberUpdate(const MemberUpdateRequest& req);
+  // Proposes a membership change for `m` and waits for its apply result.
+  Status ProposeConfChangeAndWait(raft::ConfChangeType type, const Member& m, ApplyResult* out);
+  void FillMembers(google::protobuf::RepeatedPtrField<etcdserverpb::Member>* out) const;
   bool NoSpace() const;
   // Raises NOSPACE through the log when the backend is over quota by `cost` bytes more.
   Status CheckQuota(size_t cost);
@@ -179,6 +218,7 @@ class EtcdServer final : public Applier {
   // hook writes the index set at the start of Apply).
   std::mutex apply_commit_mu_;
   uint64_t durable_index_reported_ = 0;  // housekeeping thread only
+  Membership membership_;
   std::unique_ptr<mvcc::Lessor> lessor_;
   std::unique_ptr<mvcc::KvStore> kv_;
   std::unique_ptr<mvcc::WatchableStore> watchable_;
@@ -197,6 +237,7 @@ class EtcdServer final : public Applier {
   bool stopping_ = false;
   std::thread lease_thread_;
   std::thread housekeeping_thread_;
+  std::thread publish_thread_;
 };
 
 }  // namespace cairn::etcdserver

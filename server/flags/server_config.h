@@ -55,6 +55,7 @@ struct ServerConfig {
       {"http", "localhost:2380", "", ""}};                        // --initial-advertise-peer-urls
   std::string initial_cluster = "default=http://localhost:2380";  // --initial-cluster
   std::string initial_cluster_state = "new";                      // --initial-cluster-state
+  bool strict_reconfig_check = true;                              // --strict-reconfig-check
   std::string initial_cluster_token = "etcd-cluster";             // --initial-cluster-token
   std::vector<Url> advertise_client_urls = {{"http", "localhost:2379", "", ""}};  // --advertise-client-urls
   std::string auto_compaction_mode = "periodic";  // --auto-compaction-mode: periodic|revision

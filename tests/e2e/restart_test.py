@@ -1,7 +1,6 @@
 """Start-up on an existing data dir (DESIGN.md §7): a graceful restart (SIGTERM, exit 0) keeps
 every key and revision; a WAL damaged in the middle is refused with a message that names the
-segment file, and the server exits non-zero instead of serving; so is a multi-member cluster, which
-this build cannot serve yet.
+segment file, and the server exits non-zero instead of serving.
 
 usage: restart_test.py <path to cairn binary>
 """
@@ -60,16 +59,6 @@ def main():
                  p.stderr[-1500:])
         f.expect("corrupt WAL: never ready", "ready to serve client requests" not in p.stderr, p.stderr[-1500:])
 
-    # A multi-member --initial-cluster is refused until Raft is wired into the server: serving it
-    # as a one-member cluster per process would silently split the data.
-    peer = "http://127.0.0.1:%d" % e2e_lib.free_port()
-    args = [binary, "--name", "m1", "--data-dir", os.path.join(s.dir, "multi"), "--listen-client-urls", s.endpoint,
-            "--advertise-client-urls", s.endpoint, "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-            "--initial-cluster", "m1=%s,m2=http://127.0.0.1:1,m3=http://127.0.0.1:2" % peer]
-    p = subprocess.run(args, capture_output=True, text=True, timeout=30, cwd=s.dir)
-    f.expect("3-member cluster: non-zero exit", p.returncode != 0, p.returncode)
-    f.expect("3-member cluster: says why", "single-member clusters only" in p.stderr, p.stderr[-1500:])
-    f.expect("3-member cluster: never ready", "ready to serve client requests" not in p.stderr, p.stderr[-1500:])
     f.finish()
 
 

@@ -1,0 +1,55 @@
+// The records `cairn snapshot restore` writes into member/snap/db for a new cluster: the data-dir
+// contract between restore and the server's start-up (README.md in this folder is the document).
+//
+//   bucket "members":  key   = member ID as etcd's types.ID.String() (lower-case hex, no padding)
+//                      value = etcd 3.4 membership.Member JSON, Go encoding/json byte for byte:
+//                              {"id":<decimal>,"peerURLs":[...],"name":"..."}
+//                              ("name" omitted when empty, "clientURLs" omitted when empty,
+//                              "isLearner" omitted when false: the struct tags' omitempty)
+//   bucket "members_removed": empty
+//   bucket "meta":     consistent_index = 8-byte big-endian number of members (etcd's restore
+//                                         commits one ConfChange entry per member)
+//                      term             = 8-byte big-endian 1
+//                      confState        = etcd 3.5's JSON {"voters":[<decimal ids, ascending>],
+//                                         "auto_leave":false}
+//                      cairn_cluster_id = 8-byte big-endian cluster ID
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cairn::snapshot {
+
+inline constexpr std::string_view kMembersBucket = "members";
+inline constexpr std::string_view kMembersRemovedBucket = "members_removed";
+inline constexpr std::string_view kConfStateKey = "confState";
+inline constexpr std::string_view kCairnClusterIdKey = "cairn_cluster_id";
+
+// One member of the restored cluster (etcd membership.Member without client URLs: a restored
+// member has not published its attributes yet).
+struct MemberRecord {
+  uint64_t id = 0;
+  std::string name;
+  std::vector<std::string> peer_urls;  // as etcd stores them: sorted URL strings
+  std::vector<std::string> client_urls;
+  bool is_learner = false;
+};
+
+// Go's encoding/json string encoding (HTML-safe, Go 1.19): `"`, `\`, \n \r \t escaped, other
+// bytes < 0x20 and < > & as \u00xx, U+2028/U+2029 as \u2028/\u2029, invalid UTF-8 as \ufffd.
+void AppendGoJsonString(std::string* out, std::string_view s);
+
+// types.ID(id).String().
+std::string MemberKey(uint64_t id);
+// json.Marshal(membership.Member) as etcd 3.4 writes it to the backend.
+std::string MemberJson(const MemberRecord& member);
+// json.Marshal(raftpb.ConfState{Voters: ids}) as etcd 3.5 writes meta/confState; ids sorted here.
+std::string ConfStateJson(std::vector<uint64_t> voter_ids);
+// 8 bytes, big-endian (etcd's binary.BigEndian.PutUint64 for meta values).
+std::string BigEndian64(uint64_t value);
+
+}  // namespace cairn::snapshot

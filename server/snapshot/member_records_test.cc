@@ -1,0 +1,63 @@
+#include "server/snapshot/member_records.h"
+
+#include <gtest/gtest.h>
+
+namespace cairn::snapshot {
+namespace {
+
+// Byte for byte what Debian's etcd 3.4.23 stored for its default member (read from its
+// member/snap/db with bbolt), without the clientURLs it publishes once started.
+TEST(MemberRecordsTest, DefaultMemberJsonMatchesEtcd) {
+  MemberRecord m;
+  m.id = 0x8e9e05c52164694dULL;
+  m.name = "default";
+  m.peer_urls = {"http://localhost:2380"};
+  EXPECT_EQ(MemberKey(m.id), "8e9e05c52164694d");
+  EXPECT_EQ(MemberJson(m),
+            R"({"id":10276657743932975437,"peerURLs":["http://localhost:2380"],"name":"default"})");
+  m.client_urls = {"http://127.0.0.1:23791"};
+  EXPECT_EQ(MemberJson(m),
+            R"({"id":10276657743932975437,"peerURLs":["http://localhost:2380"],"name":"default",)"
+            R"("clientURLs":["http://127.0.0.1:23791"]})");
+}
+
+TEST(MemberRecordsTest, OmitemptyFieldsAndLearner) {
+  MemberRecord m;
+  m.id = 1;
+  m.peer_urls = {"http://a:1", "http://b:2"};
+  EXPECT_EQ(MemberJson(m), R"({"id":1,"peerURLs":["http://a:1","http://b:2"]})");
+  m.is_learner = true;
+  m.name = "x";
+  EXPECT_EQ(MemberJson(m), R"({"id":1,"peerURLs":["http://a:1","http://b:2"],"isLearner":true,"name":"x"})");
+  m.peer_urls.clear();
+  m.is_learner = false;
+  EXPECT_EQ(MemberJson(m), R"({"id":1,"peerURLs":null,"name":"x"})");
+}
+
+TEST(MemberRecordsTest, KeyIsUnpaddedLowerHex) {
+  EXPECT_EQ(MemberKey(0xabc), "abc");
+  EXPECT_EQ(MemberKey(0xFFFFFFFFFFFFFFFFULL), "ffffffffffffffff");
+}
+
+TEST(MemberRecordsTest, GoJsonStringEscaping) {
+  std::string out;
+  AppendGoJsonString(&out, std::string("a\"b\\c\n\r\t<>&\x01\x7f", 13));
+  EXPECT_EQ(out, "\"a\\\"b\\\\c\\n\\r\\t\\u003c\\u003e\\u0026\\u0001\x7f\"");
+  out.clear();
+  AppendGoJsonString(&out, "\xc3\xa9\xe2\x80\xa8\xff");  // é, U+2028, invalid byte
+  EXPECT_EQ(out, "\"\xc3\xa9\\u2028\\ufffd\"");
+}
+
+TEST(MemberRecordsTest, ConfStateSortsVotersAsDecimal) {
+  EXPECT_EQ(ConfStateJson({0x8e9e05c52164694dULL, 2}),
+            R"({"voters":[2,10276657743932975437],"auto_leave":false})");
+  EXPECT_EQ(ConfStateJson({}), R"({"voters":[],"auto_leave":false})");
+}
+
+TEST(MemberRecordsTest, BigEndian) {
+  EXPECT_EQ(BigEndian64(1), std::string("\0\0\0\0\0\0\0\1", 8));
+  EXPECT_EQ(BigEndian64(0x0102030405060708ULL), "\x01\x02\x03\x04\x05\x06\x07\x08");
+}
+
+}  // namespace
+}  // namespace cairn::snapshot
