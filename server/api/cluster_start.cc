@@ -186,6 +186,19 @@ Status PrepareClusterStart(const flags::ServerConfig& config, backend::Backend* 
                                    flags::UrlListString(config.initial_advertise_peer_urls) +
                                    " is not in the cluster's membership");
   }
+  if (config.force_new_cluster && membership.List().size() > 1) {
+    // Disaster recovery (etcd --force-new-cluster): this member alone keeps its data and becomes
+    // a one-member cluster; the others are removed from the membership, and so from Raft's.
+    backend::BatchTx* tx = b->batch_tx();
+    {
+      backend::BatchTxLock lock(tx);
+      for (const Member& m : membership.List()) {
+        if (m.id != out->member_id) membership.UnsafeRemove(tx, m.id);
+      }
+    }
+    CAIRN_RETURN_IF_ERROR(b->ForceCommit());
+    CAIRN_RETURN_IF_ERROR(etcdserver::BackendRaftSnapshot(b, &out->snapshot));
+  }
   if (out->cluster_id == 0) {
     std::vector<uint64_t> ids;
     for (const Member& m : membership.List()) ids.push_back(m.id);

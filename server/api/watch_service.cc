@@ -1,6 +1,7 @@
 #include "server/api/watch_service.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -60,6 +61,13 @@ bool SendEvents(Stream* stream, const etcdserverpb::WatchResponse& resp, bool fr
 }  // namespace
 
 grpc::Status WatchService::Watch(grpc::ServerContext* context, Stream* stream) {
+  // clientv3.WithRequireLeader (kube-apiserver sets it): refused without a leader, and canceled
+  // once the leader has been gone for three election timeouts (etcd's monitorLeader).
+  const grpc::Status no_leader(grpc::StatusCode::UNAVAILABLE, "etcdserver: no leader");
+  auto md = context->client_metadata().find("hasleader");
+  const bool require_leader = md != context->client_metadata().end() && md->second == "true";
+  if (require_leader && !server_->HasLeader()) return no_leader;
+  std::atomic<bool> lost_leader{false};
   StreamState st;
   st.watches = server_->NewWatchStream();
   st.watches->set_on_ready([s = &st] { s->Wake(); });
@@ -70,7 +78,18 @@ grpc::Status WatchService::Watch(grpc::ServerContext* context, Stream* stream) {
     auto next_progress = Clock::now() + progress_interval_;
     std::chrono::milliseconds timeout(100);
     std::unique_lock<std::mutex> lock(st.mu, std::defer_lock);
+    auto leader_seen = Clock::now();
+    const auto leader_grace = 3 * server_->options().election_timeout;
     while (true) {
+      if (require_leader) {
+        if (server_->HasLeader()) {
+          leader_seen = Clock::now();
+        } else if (Clock::now() - leader_seen > leader_grace) {
+          lost_leader = true;
+          context->TryCancel();
+          break;
+        }
+      }
       {
         std::unique_lock<std::mutex> wl(st.wake_mu);
         st.wake_cv.wait_for(wl, timeout, [&] { return st.wake; });
@@ -172,7 +191,7 @@ grpc::Status WatchService::Watch(grpc::ServerContext* context, Stream* stream) {
   st.watches.reset();  // cancels the watchers while the wake-up state they call is still alive
   metrics::Etcd().watcher_total.Add(-static_cast<double>(st.active_watchers));
   metrics::Etcd().watch_stream_total.Dec();
-  return grpc::Status::OK;
+  return lost_leader ? no_leader : grpc::Status::OK;
 }
 
 }  // namespace cairn::api

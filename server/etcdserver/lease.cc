@@ -11,6 +11,7 @@ namespace cairn::etcdserver {
 
 Status EtcdServer::LeaseGrant(const etcdserverpb::LeaseGrantRequest& req,
                               etcdserverpb::LeaseGrantResponse* resp) {
+  CAIRN_RETURN_IF_ERROR(RejectIfLearner());
   CAIRN_RETURN_IF_ERROR(CheckQuota(0));
   etcdserverpb::LeaseGrantRequest r = req;
   // etcd picks a positive ID from its request-ID generator until it finds a free one.
@@ -28,6 +29,7 @@ Status EtcdServer::LeaseGrant(const etcdserverpb::LeaseGrantRequest& req,
 
 Status EtcdServer::LeaseRevoke(const etcdserverpb::LeaseRevokeRequest& req,
                                etcdserverpb::LeaseRevokeResponse* resp) {
+  CAIRN_RETURN_IF_ERROR(RejectIfLearner());
   InternalRequest ir;
   *ir.mutable_lease_revoke() = req;
   ApplyResult res;

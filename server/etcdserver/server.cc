@@ -116,6 +116,10 @@ void EtcdServer::FillHeader(etcdserverpb::ResponseHeader* h, int64_t revision) c
   h->set_raft_term(log_->leader().term);
 }
 
+Status EtcdServer::RejectIfLearner() const {
+  return IsLearner() ? EtcdError(kErrNotSupportedForLearner) : Status::Ok();
+}
+
 Status EtcdServer::LinearizableReadNotify() {
   // Raft ReadIndex: served once applied covers an index the leader confirmed after the read came.
   return log_->ReadBarrier(options_.request_timeout);
@@ -149,7 +153,10 @@ Status EtcdServer::ProposeAndWait(InternalRequest req, ApplyResult* out) {
 
 Status EtcdServer::Range(const etcdserverpb::RangeRequest& req, etcdserverpb::RangeResponse* resp) {
   if (req.key().empty()) return EtcdError(kErrEmptyKey);
-  if (!req.serializable()) CAIRN_RETURN_IF_ERROR(LinearizableReadNotify());
+  if (!req.serializable()) {
+    CAIRN_RETURN_IF_ERROR(RejectIfLearner());
+    CAIRN_RETURN_IF_ERROR(LinearizableReadNotify());
+  }
   mvcc::RangeResponse r;
   CAIRN_RETURN_IF_ERROR(ToEtcdError(kv_->Range(mvcc::FromProto(req), &r)));
   mvcc::ToProto(r, resp);
@@ -158,6 +165,7 @@ Status EtcdServer::Range(const etcdserverpb::RangeRequest& req, etcdserverpb::Ra
 }
 
 Status EtcdServer::Put(const etcdserverpb::PutRequest& req, etcdserverpb::PutResponse* resp) {
+  CAIRN_RETURN_IF_ERROR(RejectIfLearner());
   if (req.key().empty()) return EtcdError(kErrEmptyKey);
   if (req.ignore_value() && !req.value().empty()) return EtcdError(kErrValueProvided);
   if (req.ignore_lease() && req.lease() != 0) return EtcdError(kErrLeaseProvided);
@@ -172,6 +180,7 @@ Status EtcdServer::Put(const etcdserverpb::PutRequest& req, etcdserverpb::PutRes
 
 Status EtcdServer::DeleteRange(const etcdserverpb::DeleteRangeRequest& req,
                                etcdserverpb::DeleteRangeResponse* resp) {
+  CAIRN_RETURN_IF_ERROR(RejectIfLearner());
   if (req.key().empty()) return EtcdError(kErrEmptyKey);
   InternalRequest ir;
   *ir.mutable_delete_range() = req;
@@ -182,6 +191,7 @@ Status EtcdServer::DeleteRange(const etcdserverpb::DeleteRangeRequest& req,
 }
 
 Status EtcdServer::Txn(const etcdserverpb::TxnRequest& req, etcdserverpb::TxnResponse* resp) {
+  CAIRN_RETURN_IF_ERROR(RejectIfLearner());
   CAIRN_RETURN_IF_ERROR(CheckTxnOps(req, options_.max_txn_ops));
   mvcc::TxnRequest txn = mvcc::FromProto(req);
   CAIRN_RETURN_IF_ERROR(ToEtcdError(mvcc::CheckTxnIntervals(txn)));
@@ -205,6 +215,7 @@ Status EtcdServer::Txn(const etcdserverpb::TxnRequest& req, etcdserverpb::TxnRes
 
 Status EtcdServer::Compact(const etcdserverpb::CompactionRequest& req,
                            etcdserverpb::CompactionResponse* resp) {
+  CAIRN_RETURN_IF_ERROR(RejectIfLearner());
   InternalRequest ir;
   *ir.mutable_compaction() = req;
   ApplyResult res;

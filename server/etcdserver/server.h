@@ -156,6 +156,8 @@ class EtcdServer final : public Applier {
   uint64_t cluster_id() const;
   bool IsLeader() const { return log_->leader().leader_id == options_.member_id; }
   bool IsLearner() const;
+  // etcd refuses writes and linearizable reads on a learner: "etcdserver: rpc not supported for learner".
+  Status RejectIfLearner() const;
 
   // Watch: a stream over the watchable store (the API layer drives it).
   std::unique_ptr<mvcc::WatchStream> NewWatchStream() { return watchable_->NewStream(); }

@@ -348,8 +348,8 @@ const FlagSpec kFlags[] = {
     // ---------------------------------------------------------------- Unsafe
     {"unsafe-no-fsync", B, "false", "Unsafe feature", "Disables fsync, unsafe, will cause data loss.",
      nullptr, "bool"},
-    {"force-new-cluster", B, "false", "Unsafe feature", "Force to create a new one-member cluster.", nullptr,
-     "bool"},
+    {"force-new-cluster", B, "false", "Unsafe feature", "Force to create a new one-member cluster.",
+     CAIRN_SET(SetBool(v, &c.force_new_cluster)), "bool"},
 };
 
 #undef CAIRN_SET
