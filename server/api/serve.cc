@@ -412,15 +412,36 @@ int RunServe(int argc, char** argv) {
   m.SetServerId(member_id);
   m.quota_backend_bytes.Set(static_cast<double>(so.quota_backend_bytes));
   InitGrpcMetrics();
+  lg.Info("enabled capabilities for version", {logging::String("cluster-version", "3.5")});
+
+  // Like etcd, serve clients once this member's name and client URLs are in the membership (a
+  // new or joining member needs a quorum for that; a restarted one has published before).
+  bool stop_requested = false;
+  while (!server->WaitPublished(std::chrono::seconds(1))) {
+    lg.Info("waiting to publish this member's attributes to the cluster (needs a leader)",
+            {logging::HexId("local-member-id", member_id)});
+    const timespec zero{0, 0};
+    if (sigtimedwait(&signals, nullptr, &zero) > 0) {
+      stop_requested = true;
+      break;
+    }
+  }
+  if (stop_requested) {
+    lg.Info("received signal before the member was ready; shutting down");
+    peer_handler.Attach(nullptr);
+    server->Stop();
+    transport->Stop();
+    return 0;
+  }
+
   lg.Info("published local member to cluster through raft",
           {logging::HexId("local-member-id", member_id),
            logging::String("local-member-attributes", "{Name:" + config.name + " ClientURLs:[" +
                                                           flags::UrlListString(config.advertise_client_urls) +
                                                           "]}"),
            logging::HexId("cluster-id", cluster_id)});
-  lg.Info("enabled capabilities for version", {logging::String("cluster-version", "3.5")});
 
-  // Step 5: gRPC services and listeners.
+  // Step 6: gRPC services and listeners.
   KvService kv_service(server.get());
   WatchService watch_service(server.get(),
                              std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -492,7 +513,6 @@ int RunServe(int argc, char** argv) {
     }
   }
   if (ok) {
-    // Step 6.
     lg.Info("ready to serve client requests");
     for (const flags::Url& u : config.listen_client_urls) {
       lg.Warn("serving client traffic insecurely; this is strongly discouraged!",

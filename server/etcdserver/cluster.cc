@@ -113,9 +113,13 @@ Status EtcdServer::MemberAdd(const etcdserverpb::MemberAddRequest& req, etcdserv
       return EtcdError(kErrTooManyLearners);
     }
   } else if (options_.strict_reconfig_check) {
-    // The new voter counts but has not started: the started ones must still form a quorum.
+    // etcd IsReadyToAddVotingMember: the new voter counts but has not started, so the started
+    // ones must still form a quorum; growing a one-member cluster to two is always allowed.
     const size_t voters_after = Voters(members) + 1;
-    if (StartedVoters(members, 0) < voters_after / 2 + 1) return EtcdError(kErrMemberNotEnoughStarted);
+    const size_t started = StartedVoters(members, 0);
+    if (!(started == 1 && voters_after == 2) && started < voters_after / 2 + 1) {
+      return EtcdError(kErrMemberNotEnoughStarted);
+    }
   }
   ApplyResult res;
   CAIRN_RETURN_IF_ERROR(ProposeConfChangeAndWait(
@@ -182,6 +186,12 @@ Status EtcdServer::MemberPromote(const etcdserverpb::MemberPromoteRequest& req,
     if (id == options_.member_id) leader_match = match;
     if (id == m.id) learner_match = match;
   }
+  if (options_.strict_reconfig_check) {
+    // etcd IsReadyToPromoteMember: the learner counts as a started voter.
+    const std::vector<Member> members = membership_.List();
+    const size_t voters_after = Voters(members) + 1;
+    if (StartedVoters(members, 0) + 1 < voters_after / 2 + 1) return EtcdError(kErrMemberNotEnoughStarted);
+  }
   // etcd isLearnerReady: the learner holds at least 90% of the leader's log.
   if (static_cast<double>(learner_match) < static_cast<double>(leader_match) * 0.9) {
     return EtcdError(kErrLearnerNotReady);
@@ -220,7 +230,11 @@ void EtcdServer::PublishAttributes() {
     Member self;
     const bool known = membership_.Get(options_.member_id, &self);
     if (known && self.name == options_.name && self.client_urls == options_.client_urls) {
-      return;  // published (also: restarted with the same attributes)
+      // Published (also: restarted with the same attributes).
+      std::lock_guard<std::mutex> lock(loop_mu_);
+      published_ = true;
+      loop_cv_.notify_all();
+      return;
     }
     if (membership_.IsRemoved(options_.member_id)) return;
     if (!known) {
@@ -238,6 +252,11 @@ void EtcdServer::PublishAttributes() {
     std::unique_lock<std::mutex> lock(loop_mu_);
     loop_cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; });
   }
+}
+
+bool EtcdServer::WaitPublished(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(loop_mu_);
+  return loop_cv_.wait_for(lock, timeout, [this] { return published_ || stopping_; }) && published_;
 }
 
 void EtcdServer::OnLeaderChange(uint64_t leader, uint64_t /*term*/) {

@@ -19,6 +19,8 @@ Status EtcdServer::StatusOf(etcdserverpb::StatusResponse* resp) {
   resp->set_raftterm(leader.term);
   resp->set_raftindex(log_->committed_index());
   resp->set_raftappliedindex(log_->applied_index());
+  resp->set_islearner(IsLearner());
+  if (leader.leader_id == 0) resp->add_errors(std::string(kErrNoLeader));
   for (etcdserverpb::AlarmType a : ActiveAlarms()) {
     resp->add_errors(std::string("memberID:") + std::to_string(options_.member_id) +
                      " alarm:" + etcdserverpb::AlarmType_Name(a) + " ");

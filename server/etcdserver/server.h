@@ -150,6 +150,9 @@ class EtcdServer final : public Applier {
   // Proposes this member's name and client URLs (etcd's publish), retrying until applied or
   // stopped. Runs on its own thread from Open.
   void PublishAttributes();
+  // True once this member's attributes are in the membership (etcd's ReadyNotify: clients are
+  // served only then). False on timeout or stop.
+  bool WaitPublished(std::chrono::milliseconds timeout);
   // The Log's leader changed (raft thread): the lessor follows (primary on the leader only).
   void OnLeaderChange(uint64_t leader, uint64_t term);
   const Membership& membership() const { return membership_; }
@@ -237,6 +240,7 @@ class EtcdServer final : public Applier {
   std::mutex loop_mu_;
   std::condition_variable loop_cv_;
   bool stopping_ = false;
+  bool published_ = false;  // guarded by loop_mu_
   std::thread lease_thread_;
   std::thread housekeeping_thread_;
   std::thread publish_thread_;
