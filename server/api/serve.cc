@@ -234,6 +234,11 @@ int RunServe(int argc, char** argv) {
 
   // Step 4: the cluster: who we are, whom to talk to (cluster_start.h), the peer transport.
   const raft::transport::TlsOptions peer_tls = PeerTls(config);
+  if ((config.peer_tls.auto_tls && config.peer_tls.Empty()) || !config.peer_tls.crl_file.empty()) {
+    lg.Error("--peer-auto-tls and --peer-crl-file are not supported by Cairn yet; give --peer-cert-file, "
+             "--peer-key-file and --peer-trusted-ca-file instead");
+    return 1;
+  }
   // Served on the peer URL too: a joining member reads the membership there, and members forward
   // to the leader what only it can answer (leader_channel.h).
   LeaderChannel leader_channel(peer_tls);
