@@ -104,6 +104,7 @@ Status Membership::Load(backend::Backend* b) {
     backend::BatchTxLock lock(tx);
     tx->UnsafeCreateBucket(kMembersBucket);
     tx->UnsafeCreateBucket(kMembersRemovedBucket);
+    tx->UnsafeCreateBucket(backend::kMetaBucket);
     Status bad = Status::Ok();
     tx->UnsafeForEach(kMembersBucket, [&](std::string_view k, std::string_view v) {
       Member m;
@@ -120,7 +121,7 @@ Status Membership::Load(backend::Backend* b) {
       return true;
     });
     std::string_view v;
-    if (tx->UnsafeGet("meta", kClusterIdKey, &v) && v.size() == 8) {
+    if (tx->UnsafeGet(backend::kMetaBucket, kClusterIdKey, &v) && v.size() == 8) {
       for (char c : v) cluster_id = (cluster_id << 8) | static_cast<uint8_t>(c);
     }
   }
@@ -146,7 +147,7 @@ void Membership::UnsafeRemove(backend::BatchTx* tx, uint64_t id) {
 }
 
 void Membership::UnsafeSetClusterId(backend::BatchTx* tx, uint64_t cluster_id) {
-  tx->UnsafePut("meta", kClusterIdKey, BigEndian64(cluster_id));
+  tx->UnsafePut(backend::kMetaBucket, kClusterIdKey, BigEndian64(cluster_id));
   std::lock_guard<std::mutex> lock(mu_);
   cluster_id_ = cluster_id;
 }
