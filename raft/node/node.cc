@@ -142,12 +142,11 @@ Status Node::RunOnRaftThread(std::function<Status(RawNode&)> fn) {
   return result.get();  // the raft thread runs or fails every queued task before exiting
 }
 
-Status Node::Propose(std::string data) {
+Status Node::Enqueue(Proposal p, std::future<Status>* result) {
   if (leader() == kNoNode) {
     Inc(metrics_.proposals_rejected_no_leader);
     return NoLeader();
   }
-  std::future<Status> result;
   {
     std::lock_guard<std::mutex> lk(mu_);
     if (!failed_.ok()) return failed_;
@@ -156,13 +155,23 @@ Status Node::Propose(std::string data) {
       Inc(metrics_.proposals_rejected_full);
       return Status::Unavailable("raft: too many pending proposals");
     }
-    proposals_.push_back(Proposal{std::move(data), {}});
-    result = proposals_.back().done.get_future();
+    proposals_.push_back(std::move(p));
+    if (result != nullptr) *result = proposals_.back().done.get_future();
     Inc(metrics_.proposals_total);
     Set(metrics_.proposals_queued, proposals_.size());
   }
   raft_cv_.notify_one();
+  return Status::Ok();
+}
+
+Status Node::Propose(std::string data) {
+  std::future<Status> result;
+  CAIRN_RETURN_IF_ERROR(Enqueue(Proposal{std::move(data), {}, nullptr}, &result));
   return result.get();
+}
+
+Status Node::ProposeAsync(std::string data, std::function<void(const Status&)> on_refused) {
+  return Enqueue(Proposal{std::move(data), {}, std::move(on_refused)}, nullptr);
 }
 
 Status Node::ProposeConfChange(const ConfChange& cc) {
@@ -305,7 +314,7 @@ void Node::RaftLoop() {
         Inc(metrics_.proposals_dropped, proposals.size());
         if (IsProposalDropped(s) && rn_->GetStatus().soft_state.leader == kNoNode) s = NoLeader();
       }
-      for (Proposal& p : proposals) p.done.set_value(s);
+      for (Proposal& p : proposals) p.Finish(s);
     }
     IssueReadIndex();
     bool ok = true;
@@ -331,7 +340,7 @@ void Node::RaftLoop() {
   readers.swap(readers_);
   const Status why = failed_.ok() ? Stopped() : failed_;
   lk.unlock();
-  for (Proposal& p : proposals) p.done.set_value(why);
+  for (Proposal& p : proposals) p.Finish(why);
   // Run the queued tasks so every RunOnRaftThread caller gets its result (a
   // dropped task would break its promise); the core is still valid, and any
   // Ready they produce is never persisted or sent.

@@ -110,6 +110,11 @@ class Node {
   // Unavailable("raft: no leader") when no leader is known, and with
   // Unavailable("raft: too many pending proposals") when the queue is full.
   Status Propose(std::string data);
+  // Like Propose, without waiting for the raft thread: returns once queued (errors found at once,
+  // such as no known leader or a full queue, are returned); `on_refused` is called later, on the
+  // raft thread, only if the core refuses the proposal. It must be quick and must not call into
+  // the node.
+  Status ProposeAsync(std::string data, std::function<void(const Status&)> on_refused);
   Status ProposeConfChange(const ConfChange& cc);
   Status Campaign();
   void TransferLeader(NodeId transferee);
@@ -139,8 +144,18 @@ class Node {
  private:
   struct Proposal {
     std::string data;
-    std::promise<Status> done;
+    std::promise<Status> done;                         // Propose
+    std::function<void(const Status&)> on_refused;     // ProposeAsync
+    void Finish(const Status& s) {
+      if (on_refused) {
+        if (!s.ok()) on_refused(s);
+      } else {
+        done.set_value(s);
+      }
+    }
   };
+  // Queues a proposal (REQUIRES: mu_ not held); errors that are known at once.
+  Status Enqueue(Proposal p, std::future<Status>* result);
   struct Reader {
     bool done = false;
     Status status;

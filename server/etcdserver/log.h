@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "base/status.h"
@@ -78,6 +79,12 @@ class Log {
 
   // Contract step 3. Unavailable "etcdserver: server stopped" after Stop.
   virtual Status Propose(std::string data) = 0;
+  // Like Propose, but may return before the log accepted the entry: a refusal found later (e.g.
+  // leadership lost before the entry was appended) is reported once through `on_refused`, from a
+  // log thread (quick, no calls back into the log). Default: Propose.
+  virtual Status ProposeAsync(std::string data, std::function<void(const Status&)> /*on_refused*/) {
+    return Propose(std::move(data));
+  }
 
   // The index of the last committed entry / the last entry handed to Apply (and returned).
   virtual uint64_t committed_index() const = 0;

@@ -145,6 +145,14 @@ Status RaftLog::Propose(std::string data) {
   return ToEtcd(node_->Propose(std::move(data)));
 }
 
+Status RaftLog::ProposeAsync(std::string data, std::function<void(const Status&)> on_refused) {
+  if (node_ == nullptr) return Status::Unavailable(std::string(kErrStopped));
+  if (node_->leader() == raft::kNoNode && !WaitForLeader()) return EtcdError(kErrNoLeader);
+  return ToEtcd(node_->ProposeAsync(std::move(data), [on_refused = std::move(on_refused)](const Status& s) {
+    on_refused(ToEtcd(s));
+  }));
+}
+
 bool RaftLog::WaitForLeader() {
   std::unique_lock<std::mutex> lock(mu_);
   return cv_.wait_for(lock, options_.leader_wait,

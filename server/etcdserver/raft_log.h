@@ -61,6 +61,7 @@ class RaftLog final : public Log {
   Status Start(Applier* applier, uint64_t applied_index) override;
   void Stop() override;
   Status Propose(std::string data) override;
+  Status ProposeAsync(std::string data, std::function<void(const Status&)> on_refused) override;
   uint64_t committed_index() const override;
   uint64_t applied_index() const override;
   bool WaitApplied(uint64_t index, std::chrono::milliseconds timeout) override;

@@ -131,7 +131,13 @@ Status EtcdServer::ProposeAndWait(InternalRequest req, ApplyResult* out) {
   std::string data = req.SerializeAsString();
   if (data.size() > options_.max_request_bytes) return EtcdError(kErrRequestTooLarge);
   std::future<ApplyResult> f = wait_.Register(id);
-  Status st = log_->Propose(std::move(data));
+  // The gRPC thread does not wait for the raft thread to take the entry: a later refusal (the
+  // leader stepped down first) completes the waiter with the error instead of the apply.
+  Status st = log_->ProposeAsync(std::move(data), [this, id](const Status& refused) {
+    ApplyResult r;
+    r.status = refused;
+    wait_.Trigger(id, std::move(r));
+  });
   if (!st.ok()) {
     wait_.Cancel(id);
     if (options_.on_proposal_failed) options_.on_proposal_failed();
