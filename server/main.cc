@@ -1,5 +1,7 @@
 // The one `cairn` binary: dispatches to the face its name or first word asks
 // for (server/mode.h). Faces not built yet say so and exit 2.
+#include <absl/synchronization/mutex.h>
+
 #include <cstdio>
 #include <cstring>
 
@@ -40,6 +42,9 @@ int NotBuiltYet(const char* face) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Debian builds abseil without NDEBUG, so every absl::Mutex lock inside gRPC runs the deadlock
+  // detector (a global graph under a global lock): ~2% of server CPU under load (docs/benchmarks.md).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   const cairn::ModeChoice choice = cairn::ChooseMode(argc, argv);
   switch (choice.mode) {
     case cairn::Mode::kVersion: std::fputs(cairn::VersionText().c_str(), stdout); return 0;

@@ -1,5 +1,11 @@
 #include "server/api/grpc_metrics.h"
 
+#include <array>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
 #include "server/metrics/etcd_metrics.h"
 
 namespace cairn::api {
@@ -17,30 +23,68 @@ const char* TypeName(grpc::experimental::ServerRpcInfo::Type t) {
   return "unary";
 }
 
+// The counters of one method, resolved once: the label lookups (a vector of strings and a
+// family lock each) would otherwise run four times per RPC.
+struct MethodCounters {
+  std::string full, type, service, method;
+  metrics::Counter* started = nullptr;
+  metrics::Counter* received = nullptr;
+  metrics::Counter* sent = nullptr;
+  std::array<std::atomic<metrics::Counter*>, 17> handled{};  // by grpc::StatusCode, on first use
+
+  metrics::Counter& Handled(int code) {
+    if (code < 0 || code >= static_cast<int>(handled.size())) {
+      return metrics::Etcd().grpc_server_handled_total.With(
+          {type, service, method, metrics::GrpcCodeName(code)});
+    }
+    metrics::Counter* c = handled[code].load(std::memory_order_acquire);
+    if (c == nullptr) {
+      c = &metrics::Etcd().grpc_server_handled_total.With(
+          {type, service, method, metrics::GrpcCodeName(code)});
+      handled[code].store(c, std::memory_order_release);
+    }
+    return *c;
+  }
+};
+
+// One MethodCounters per (type, full method name); they live as long as the process, like the
+// registry's children they point to.
+MethodCounters* CountersFor(grpc::experimental::ServerRpcInfo::Type type, const char* full_method) {
+  static std::mutex mu;
+  // Keyed by views of MethodCounters::full, one map per RPC type.
+  static auto* by_type =
+      new std::array<std::unordered_map<std::string_view, std::unique_ptr<MethodCounters>>, 4>();
+  auto& by_method = (*by_type)[static_cast<size_t>(type) % 4];
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = by_method.find(std::string_view(full_method));
+  if (it != by_method.end()) return it->second.get();
+  auto c = std::make_unique<MethodCounters>();
+  if (!SplitMethodName(full_method, &c->service, &c->method)) return nullptr;
+  c->full = full_method;
+  c->type = TypeName(type);
+  metrics::EtcdMetrics& m = metrics::Etcd();
+  c->started = &m.grpc_server_started_total.With({c->type, c->service, c->method});
+  c->received = &m.grpc_server_msg_received_total.With({c->type, c->service, c->method});
+  c->sent = &m.grpc_server_msg_sent_total.With({c->type, c->service, c->method});
+  std::string_view key = c->full;
+  return by_method.emplace(key, std::move(c)).first->second.get();
+}
+
 class GrpcMetricsInterceptor final : public grpc::experimental::Interceptor {
  public:
-  GrpcMetricsInterceptor(std::string type, std::string service, std::string method)
-      : type_(std::move(type)), service_(std::move(service)), method_(std::move(method)) {
-    metrics::Etcd().grpc_server_started_total.With({type_, service_, method_}).Inc();
-  }
+  explicit GrpcMetricsInterceptor(MethodCounters* counters) : c_(counters) { c_->started->Inc(); }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    metrics::EtcdMetrics& m = metrics::Etcd();
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
-      m.grpc_server_msg_received_total.With({type_, service_, method_}).Inc();
-    }
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE)) {
-      m.grpc_server_msg_sent_total.With({type_, service_, method_}).Inc();
-    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) c_->received->Inc();
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE)) c_->sent->Inc();
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      const char* code = metrics::GrpcCodeName(static_cast<int>(methods->GetSendStatus().error_code()));
-      m.grpc_server_handled_total.With({type_, service_, method_, code}).Inc();
+      c_->Handled(static_cast<int>(methods->GetSendStatus().error_code())).Inc();
     }
     methods->Proceed();
   }
 
  private:
-  const std::string type_, service_, method_;
+  MethodCounters* const c_;
 };
 
 }  // namespace
@@ -56,9 +100,10 @@ bool SplitMethodName(std::string_view full, std::string* service, std::string* m
 
 grpc::experimental::Interceptor* GrpcMetricsInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  std::string service, method;
-  if (info->method() == nullptr || !SplitMethodName(info->method(), &service, &method)) return nullptr;
-  return new GrpcMetricsInterceptor(TypeName(info->type()), std::move(service), std::move(method));
+  if (info->method() == nullptr) return nullptr;
+  MethodCounters* counters = CountersFor(info->type(), info->method());
+  if (counters == nullptr) return nullptr;
+  return new GrpcMetricsInterceptor(counters);
 }
 
 }  // namespace cairn::api

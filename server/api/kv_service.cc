@@ -4,32 +4,55 @@
 #include "server/metrics/etcd_metrics.h"
 
 namespace cairn::api {
+namespace {
 
-grpc::Status KvService::Range(grpc::ServerContext*, const etcdserverpb::RangeRequest* req,
-                              etcdserverpb::RangeResponse* resp) {
+// The core's callback for one unary RPC: moves the response into gRPC's, counts a success in
+// `ok_total` (may be null) and finishes the reactor with etcd's status.
+template <typename Resp>
+etcdserver::EtcdServer::Done<Resp> Finisher(grpc::ServerUnaryReactor* reactor, Resp* out,
+                                            metrics::Counter* ok_total) {
+  return [reactor, out, ok_total](const Status& st, Resp* resp) {
+    if (st.ok()) {
+      out->Swap(resp);
+      if (ok_total != nullptr) ok_total->Inc();
+    }
+    reactor->Finish(ToGrpcStatus(st));
+  };
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* KvService::Range(grpc::CallbackServerContext* ctx,
+                                           const etcdserverpb::RangeRequest* req,
+                                           etcdserverpb::RangeResponse* resp) {
   metrics::Etcd().range_total.Inc();
-  return ToGrpcStatus(server_->Range(*req, resp));
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  server_->RangeAsync(*req, Finisher<etcdserverpb::RangeResponse>(reactor, resp, nullptr));
+  return reactor;
 }
 
-grpc::Status KvService::Put(grpc::ServerContext*, const etcdserverpb::PutRequest* req,
-                            etcdserverpb::PutResponse* resp) {
-  grpc::Status st = ToGrpcStatus(server_->Put(*req, resp));
-  if (st.ok()) metrics::Etcd().put_total.Inc();
-  return st;
+grpc::ServerUnaryReactor* KvService::Put(grpc::CallbackServerContext* ctx,
+                                         const etcdserverpb::PutRequest* req,
+                                         etcdserverpb::PutResponse* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  server_->PutAsync(*req, Finisher(reactor, resp, &metrics::Etcd().put_total));
+  return reactor;
 }
 
-grpc::Status KvService::DeleteRange(grpc::ServerContext*, const etcdserverpb::DeleteRangeRequest* req,
-                                    etcdserverpb::DeleteRangeResponse* resp) {
-  grpc::Status st = ToGrpcStatus(server_->DeleteRange(*req, resp));
-  if (st.ok()) metrics::Etcd().delete_total.Inc();
-  return st;
+grpc::ServerUnaryReactor* KvService::DeleteRange(grpc::CallbackServerContext* ctx,
+                                                 const etcdserverpb::DeleteRangeRequest* req,
+                                                 etcdserverpb::DeleteRangeResponse* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  server_->DeleteRangeAsync(*req, Finisher(reactor, resp, &metrics::Etcd().delete_total));
+  return reactor;
 }
 
-grpc::Status KvService::Txn(grpc::ServerContext*, const etcdserverpb::TxnRequest* req,
-                            etcdserverpb::TxnResponse* resp) {
-  grpc::Status st = ToGrpcStatus(server_->Txn(*req, resp));
-  if (st.ok()) metrics::Etcd().txn_total.Inc();
-  return st;
+grpc::ServerUnaryReactor* KvService::Txn(grpc::CallbackServerContext* ctx,
+                                         const etcdserverpb::TxnRequest* req,
+                                         etcdserverpb::TxnResponse* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  server_->TxnAsync(*req, Finisher(reactor, resp, &metrics::Etcd().txn_total));
+  return reactor;
 }
 
 grpc::Status KvService::Compact(grpc::ServerContext*, const etcdserverpb::CompactionRequest* req,

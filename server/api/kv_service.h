@@ -1,5 +1,13 @@
 // etcdserverpb.KV over the server core (etcd api/v3rpc/key.go). Validation and the write path
 // live in the core; this class only converts errors (rpc_errors.h).
+//
+// Range, Put, DeleteRange and Txn use gRPC's callback API: a handler hands the request to the
+// core's *Async method and returns; the reactor finishes from the core's callback (the apply
+// thread for a write, the timeout thread for "etcdserver: request timed out", inline for a
+// rejected request or a read that needs no wait, a core read-pool thread for a linearizable read
+// that waits). No gRPC thread blocks on a proposal, so 1000 in-flight writes cost no threads.
+// Compact (rare; a physical compaction waits for the deletion) stays a synchronous method.
+//
 // Thread-safety: gRPC calls methods concurrently; the core is thread-safe.
 #pragma once
 
@@ -8,17 +16,22 @@
 
 namespace cairn::api {
 
-class KvService final : public etcdserverpb::KV::Service {
+using KvServiceBase = etcdserverpb::KV::WithCallbackMethod_Range<
+    etcdserverpb::KV::WithCallbackMethod_Put<etcdserverpb::KV::WithCallbackMethod_DeleteRange<
+        etcdserverpb::KV::WithCallbackMethod_Txn<etcdserverpb::KV::Service>>>>;
+
+class KvService final : public KvServiceBase {
  public:
   explicit KvService(etcdserver::EtcdServer* server) : server_(server) {}
-  grpc::Status Range(grpc::ServerContext*, const etcdserverpb::RangeRequest* req,
-                     etcdserverpb::RangeResponse* resp) override;
-  grpc::Status Put(grpc::ServerContext*, const etcdserverpb::PutRequest* req,
-                   etcdserverpb::PutResponse* resp) override;
-  grpc::Status DeleteRange(grpc::ServerContext*, const etcdserverpb::DeleteRangeRequest* req,
-                           etcdserverpb::DeleteRangeResponse* resp) override;
-  grpc::Status Txn(grpc::ServerContext*, const etcdserverpb::TxnRequest* req,
-                   etcdserverpb::TxnResponse* resp) override;
+  grpc::ServerUnaryReactor* Range(grpc::CallbackServerContext* ctx, const etcdserverpb::RangeRequest* req,
+                                  etcdserverpb::RangeResponse* resp) override;
+  grpc::ServerUnaryReactor* Put(grpc::CallbackServerContext* ctx, const etcdserverpb::PutRequest* req,
+                                etcdserverpb::PutResponse* resp) override;
+  grpc::ServerUnaryReactor* DeleteRange(grpc::CallbackServerContext* ctx,
+                                        const etcdserverpb::DeleteRangeRequest* req,
+                                        etcdserverpb::DeleteRangeResponse* resp) override;
+  grpc::ServerUnaryReactor* Txn(grpc::CallbackServerContext* ctx, const etcdserverpb::TxnRequest* req,
+                                etcdserverpb::TxnResponse* resp) override;
   grpc::Status Compact(grpc::ServerContext*, const etcdserverpb::CompactionRequest* req,
                        etcdserverpb::CompactionResponse* resp) override;
 

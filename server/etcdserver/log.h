@@ -100,6 +100,9 @@ class Log {
     if (!WaitApplied(committed_index(), timeout)) return Status::Unavailable("etcdserver: request timed out");
     return Status::Ok();
   }
+  // True when a linearizable read may be served from the applied state right now, without a
+  // read barrier (a lone voter that leads: every acknowledged write is applied already).
+  virtual bool LocalReadIsLinearizable() const { return applied_index() >= committed_index(); }
   // Raft only: proposes a membership change (its outcome, like Propose's, comes through apply).
   virtual Status ProposeConfChange(const raft::ConfChange& /*cc*/) {
     return Status::InvalidArgument("membership changes need Raft");

@@ -29,6 +29,7 @@ RaftLog::~RaftLog() { Stop(); }
 Status RaftLog::Start(Applier* applier, uint64_t applied_index) {
   applier_ = applier;
   conf_state_ = options_.snapshot.metadata.conf_state;
+  NoteConfState();
   snapshot_index_ = options_.snapshot.metadata.index;
   start_applied_ = applied_index;
 
@@ -111,6 +112,7 @@ void RaftLog::ApplyBatch(raft::node::ApplyBatch&& batch) {
   if (!batch.snapshot.empty()) {
     applier_->InstallSnapshot(batch.snapshot.data, batch.snapshot.metadata.index);
     conf_state_ = batch.snapshot.metadata.conf_state;
+    NoteConfState();
     snapshot_index_ = batch.snapshot.metadata.index;
   }
   for (raft::Entry& e : batch.entries) {
@@ -125,6 +127,7 @@ void RaftLog::ApplyBatch(raft::node::ApplyBatch&& batch) {
       raft::ConfChange effective = applier_->ApplyConfChange(LogEntry{e.index, e.term, e.data}, cc);
       Status s = node->ApplyConfChange(effective, &conf_state_);
       if (!s.ok()) return;  // stopping
+      NoteConfState();
     } else {
       applier_->Apply(LogEntry{e.index, e.term, std::move(e.data)});
     }
@@ -137,6 +140,10 @@ void RaftLog::ApplyBatch(raft::node::ApplyBatch&& batch) {
       if (s.ok()) snapshot_index_ = durable;
     }
   }
+}
+
+void RaftLog::NoteConfState() {
+  lone_voter_.store(conf_state_.voters.size() == 1 && conf_state_.voters[0] == options_.member_id);
 }
 
 Status RaftLog::Propose(std::string data) {
@@ -177,8 +184,14 @@ LeaderInfo RaftLog::leader() const {
   return LeaderInfo{node_->leader(), node_->metrics().term.load(std::memory_order_relaxed)};
 }
 
+bool RaftLog::LocalReadIsLinearizable() const {
+  return lone_voter_.load(std::memory_order_relaxed) && node_ != nullptr &&
+         node_->leader() == options_.member_id;
+}
+
 Status RaftLog::ReadBarrier(std::chrono::milliseconds timeout) {
   if (node_ == nullptr) return Status::Unavailable(std::string(kErrStopped));
+  if (LocalReadIsLinearizable()) return Status::Ok();
   if (node_->leader() == raft::kNoNode && !WaitForLeader()) return EtcdError(kErrNoLeader);
   raft::Index index = 0;
   return ToEtcd(node_->ReadIndex(timeout, &index));

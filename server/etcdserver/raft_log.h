@@ -67,6 +67,7 @@ class RaftLog final : public Log {
   bool WaitApplied(uint64_t index, std::chrono::milliseconds timeout) override;
   LeaderInfo leader() const override;
   Status ReadBarrier(std::chrono::milliseconds timeout) override;
+  bool LocalReadIsLinearizable() const override;
   Status ProposeConfChange(const raft::ConfChange& cc) override;
   Status TransferLeader(uint64_t transferee) override;
   LogStatus status() const override;
@@ -79,6 +80,8 @@ class RaftLog final : public Log {
  private:
   void ApplyBatch(raft::node::ApplyBatch&& batch);
   void Watchdog();
+  // Publishes whether conf_state_ has this member as its only voter (apply thread).
+  void NoteConfState();
   // Waits up to leader_wait for a known leader.
   bool WaitForLeader();
 
@@ -92,6 +95,7 @@ class RaftLog final : public Log {
   uint64_t replayed_ = 0;
   uint64_t start_applied_ = 0;
   std::atomic<bool> started_{false};
+  std::atomic<bool> lone_voter_{false};  // this member is the only voter
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -76,6 +76,7 @@ Status EtcdServer::Open(ServerOptions options, backend::Backend* backend, Log* l
   s->restored_consistent_index_ = s->kv_->consistent_index();
   s->durable_index_reported_ = s->restored_consistent_index_;
   CAIRN_RETURN_IF_ERROR(log->Start(s.get(), s->restored_consistent_index_));
+  s->timeout_thread_ = std::thread([p = s.get()] { p->TimeoutLoop(); });
   // The leader's lessor is primary (etcd Promote on election); later changes: OnLeaderChange.
   if (s->IsLeader()) s->lessor_->Promote(std::chrono::milliseconds(0));
   s->lease_thread_ = std::thread([p = s.get()] { p->LeaseLoop(); });
@@ -100,6 +101,20 @@ void EtcdServer::Stop() {
   if (housekeeping_thread_.joinable()) housekeeping_thread_.join();
   if (publish_thread_.joinable()) publish_thread_.join();
   log_->Stop();
+  // Everything committed is applied: queued reads find their read point (or the stopped log) at
+  // once, and the waiters left will never be applied in this process.
+  read_pool_.Stop();
+  {
+    std::lock_guard<std::mutex> lock(timeout_mu_);
+    timeout_stopping_ = true;
+  }
+  timeout_cv_.notify_all();
+  if (timeout_thread_.joinable()) timeout_thread_.join();
+  for (auto& done : wait_.TakeAll()) {
+    ApplyResult r;
+    r.status = EtcdError(kErrStopped);
+    done(std::move(r));
+  }
   // Graceful stop: everything applied becomes durable in the backend with its consistent index,
   // so the next start replays nothing. Idempotent (a second commit finds nothing to write).
   if (kv_ != nullptr) {
@@ -125,44 +140,104 @@ Status EtcdServer::LinearizableReadNotify() {
   return log_->ReadBarrier(options_.request_timeout);
 }
 
-Status EtcdServer::ProposeAndWait(InternalRequest req, ApplyResult* out) {
+void EtcdServer::ProposeAsync(InternalRequest* req, ApplyCallback done) {
   const uint64_t id = NextRequestId();
-  req.mutable_header()->set_id(id);
-  std::string data = req.SerializeAsString();
-  if (data.size() > options_.max_request_bytes) return EtcdError(kErrRequestTooLarge);
-  std::future<ApplyResult> f = wait_.Register(id);
-  // The gRPC thread does not wait for the raft thread to take the entry: a later refusal (the
-  // leader stepped down first) completes the waiter with the error instead of the apply.
-  Status st = log_->ProposeAsync(std::move(data), [this, id](const Status& refused) {
+  req->mutable_header()->set_id(id);
+  std::string data = req->SerializeAsString();
+  if (data.size() > options_.max_request_bytes) {
     ApplyResult r;
-    r.status = refused;
-    wait_.Trigger(id, std::move(r));
-  });
-  if (!st.ok()) {
-    wait_.Cancel(id);
-    if (options_.on_proposal_failed) options_.on_proposal_failed();
-    return st;
+    r.status = EtcdError(kErrRequestTooLarge);
+    done(std::move(r));
+    return;
   }
   if (options_.on_proposals_pending) options_.on_proposals_pending(1);
-  const bool ready = f.wait_for(options_.request_timeout) == std::future_status::ready;
-  if (options_.on_proposals_pending) options_.on_proposals_pending(-1);
-  if (!ready) {
-    wait_.Cancel(id);
-    if (options_.on_proposal_failed) options_.on_proposal_failed();
-    return EtcdError(kErrTimeout);
+  auto deadline = WaitRegistry<ApplyResult>::Clock::now() + options_.request_timeout;
+  const bool earliest = wait_.Register(id, deadline, [this, done = std::move(done)](ApplyResult r) {
+    if (options_.on_proposals_pending) options_.on_proposals_pending(-1);
+    done(std::move(r));
+  });
+  if (earliest) {
+    std::lock_guard<std::mutex> lock(timeout_mu_);  // no lost wake-up: see TimeoutLoop
+    timeout_cv_.notify_one();
   }
+  // The caller does not wait for the raft thread to take the entry: a later refusal (the leader
+  // stepped down first) answers the waiter with the error instead of the apply.
+  Status st = log_->ProposeAsync(std::move(data), [this, id](const Status& refused) {
+    if (ApplyCallback failed = wait_.Cancel(id)) {
+      if (options_.on_proposal_failed) options_.on_proposal_failed();
+      ApplyResult r;
+      r.status = refused;
+      failed(std::move(r));
+    }
+  });
+  if (st.ok()) return;
+  if (ApplyCallback failed = wait_.Cancel(id)) {  // else the timeout thread answered first
+    if (options_.on_proposal_failed) options_.on_proposal_failed();
+    ApplyResult r;
+    r.status = st;
+    failed(std::move(r));
+  }
+}
+
+void EtcdServer::TimeoutLoop() {
+  std::unique_lock<std::mutex> lock(timeout_mu_);
+  while (!timeout_stopping_) {
+    // NextDeadline is read under timeout_mu_ and Register's notifier takes it: no lost wake-up.
+    std::optional<WaitRegistry<ApplyResult>::Clock::time_point> next = wait_.NextDeadline();
+    if (next) {
+      timeout_cv_.wait_until(lock, *next);
+    } else {
+      timeout_cv_.wait(lock);
+    }
+    if (timeout_stopping_) break;
+    lock.unlock();
+    for (auto& done : wait_.TakeExpired(WaitRegistry<ApplyResult>::Clock::now())) {
+      if (options_.on_proposal_failed) options_.on_proposal_failed();
+      ApplyResult r;
+      r.status = EtcdError(kErrTimeout);
+      done(std::move(r));
+    }
+    // Bounds the wake-ups on deadlines of requests answered long ago (see kTimeoutGranularity).
+    std::this_thread::sleep_for(kTimeoutGranularity);
+    lock.lock();
+  }
+}
+
+Status EtcdServer::ProposeAndWait(InternalRequest req, ApplyResult* out) {
+  // shared: the callback may still be inside set_value when get() returns.
+  auto p = std::make_shared<std::promise<ApplyResult>>();
+  std::future<ApplyResult> f = p->get_future();
+  ProposeAsync(&req, [p](ApplyResult r) { p->set_value(std::move(r)); });
   *out = f.get();
   return out->status;
 }
 
+template <typename Resp>
+void EtcdServer::ProposeKv(InternalRequest* req, Done<Resp> done) {
+  ProposeAsync(req, [done = std::move(done)](ApplyResult r) {
+    if (!r.status.ok()) {
+      done(r.status, nullptr);
+      return;
+    }
+    done(r.status, static_cast<Resp*>(r.response.get()));
+  });
+}
+
+// The blocking form of an *Async call.
+template <typename Resp, typename Req, typename AsyncFn>
+Status WaitFor(const Req& req, Resp* resp, AsyncFn&& async) {
+  auto p = std::make_shared<std::promise<Status>>();
+  std::future<Status> f = p->get_future();
+  async(req, [p, resp](const Status& st, Resp* r) {
+    if (st.ok()) resp->Swap(r);
+    p->set_value(st);
+  });
+  return f.get();
+}
+
 // ---- KV ----
 
-Status EtcdServer::Range(const etcdserverpb::RangeRequest& req, etcdserverpb::RangeResponse* resp) {
-  if (req.key().empty()) return EtcdError(kErrEmptyKey);
-  if (!req.serializable()) {
-    CAIRN_RETURN_IF_ERROR(RejectIfLearner());
-    CAIRN_RETURN_IF_ERROR(LinearizableReadNotify());
-  }
+Status EtcdServer::ReadRange(const etcdserverpb::RangeRequest& req, etcdserverpb::RangeResponse* resp) {
   mvcc::RangeResponse r;
   CAIRN_RETURN_IF_ERROR(ToEtcdError(kv_->Range(mvcc::FromProto(req), &r)));
   mvcc::ToProto(r, resp);
@@ -170,53 +245,130 @@ Status EtcdServer::Range(const etcdserverpb::RangeRequest& req, etcdserverpb::Ra
   return Status::Ok();
 }
 
-Status EtcdServer::Put(const etcdserverpb::PutRequest& req, etcdserverpb::PutResponse* resp) {
-  CAIRN_RETURN_IF_ERROR(RejectIfLearner());
-  if (req.key().empty()) return EtcdError(kErrEmptyKey);
-  if (req.ignore_value() && !req.value().empty()) return EtcdError(kErrValueProvided);
-  if (req.ignore_lease() && req.lease() != 0) return EtcdError(kErrLeaseProvided);
-  CAIRN_RETURN_IF_ERROR(CheckQuota(req.key().size() + req.value().size()));
-  InternalRequest ir;
-  *ir.mutable_put() = req;
-  ApplyResult res;
-  CAIRN_RETURN_IF_ERROR(ProposeAndWait(std::move(ir), &res));
-  resp->CopyFrom(*res.response);
+Status EtcdServer::ReadTxn(const mvcc::TxnRequest& txn, etcdserverpb::TxnResponse* resp) {
+  mvcc::TxnResponse r;
+  CAIRN_RETURN_IF_ERROR(ToEtcdError(kv_->Txn(txn, &r)));
+  mvcc::ToProto(r, resp);
+  FillHeader(resp->mutable_header(), r.revision);
   return Status::Ok();
+}
+
+Status EtcdServer::Range(const etcdserverpb::RangeRequest& req, etcdserverpb::RangeResponse* resp) {
+  if (req.key().empty()) return EtcdError(kErrEmptyKey);
+  if (!req.serializable()) {
+    CAIRN_RETURN_IF_ERROR(RejectIfLearner());
+    CAIRN_RETURN_IF_ERROR(LinearizableReadNotify());
+  }
+  return ReadRange(req, resp);
+}
+
+template <typename Read>
+void EtcdServer::WhenReadable(Read read) {
+  if (ReadPointReachedNow()) {
+    read(Status::Ok());
+    return;
+  }
+  // The read point is ahead of what is applied: wait for it on the read pool.
+  auto task = std::make_shared<Read>(std::move(read));
+  if (!read_pool_.Post([this, task] { (*task)(LinearizableReadNotify()); })) (*task)(EtcdError(kErrStopped));
+}
+
+void EtcdServer::RangeAsync(const etcdserverpb::RangeRequest& req, Done<etcdserverpb::RangeResponse> done) {
+  if (req.key().empty()) {
+    done(EtcdError(kErrEmptyKey), nullptr);
+    return;
+  }
+  auto read = [this, r = &req, done = std::move(done)](Status st) {
+    etcdserverpb::RangeResponse resp;
+    if (st.ok()) st = ReadRange(*r, &resp);
+    done(st, st.ok() ? &resp : nullptr);
+  };
+  if (req.serializable()) {
+    read(Status::Ok());
+  } else if (Status learner = RejectIfLearner(); !learner.ok()) {
+    read(learner);
+  } else {
+    WhenReadable(std::move(read));
+  }
+}
+
+Status EtcdServer::Put(const etcdserverpb::PutRequest& req, etcdserverpb::PutResponse* resp) {
+  return WaitFor(req, resp, [this](const auto& q, auto d) { PutAsync(q, std::move(d)); });
+}
+
+void EtcdServer::PutAsync(const etcdserverpb::PutRequest& req, Done<etcdserverpb::PutResponse> done) {
+  Status st = RejectIfLearner();
+  if (!st.ok()) {
+  } else if (req.key().empty()) {
+    st = EtcdError(kErrEmptyKey);
+  } else if (req.ignore_value() && !req.value().empty()) {
+    st = EtcdError(kErrValueProvided);
+  } else if (req.ignore_lease() && req.lease() != 0) {
+    st = EtcdError(kErrLeaseProvided);
+  } else {
+    st = CheckQuota(req.key().size() + req.value().size());
+  }
+  if (!st.ok()) {
+    done(st, nullptr);
+    return;
+  }
+  InternalRequest ir;
+  // Borrows the caller's request for the serialization instead of copying it.
+  ir.unsafe_arena_set_allocated_put(const_cast<etcdserverpb::PutRequest*>(&req));
+  ProposeKv(&ir, std::move(done));
+  (void)ir.unsafe_arena_release_put();
 }
 
 Status EtcdServer::DeleteRange(const etcdserverpb::DeleteRangeRequest& req,
                                etcdserverpb::DeleteRangeResponse* resp) {
-  CAIRN_RETURN_IF_ERROR(RejectIfLearner());
-  if (req.key().empty()) return EtcdError(kErrEmptyKey);
+  return WaitFor(req, resp, [this](const auto& q, auto d) { DeleteRangeAsync(q, std::move(d)); });
+}
+
+void EtcdServer::DeleteRangeAsync(const etcdserverpb::DeleteRangeRequest& req,
+                                  Done<etcdserverpb::DeleteRangeResponse> done) {
+  Status st = req.key().empty() ? EtcdError(kErrEmptyKey) : RejectIfLearner();
+  if (!st.ok()) {
+    done(st, nullptr);
+    return;
+  }
   InternalRequest ir;
-  *ir.mutable_delete_range() = req;
-  ApplyResult res;
-  CAIRN_RETURN_IF_ERROR(ProposeAndWait(std::move(ir), &res));
-  resp->CopyFrom(*res.response);
-  return Status::Ok();
+  // Borrows the caller's request for the serialization instead of copying it.
+  ir.unsafe_arena_set_allocated_delete_range(const_cast<etcdserverpb::DeleteRangeRequest*>(&req));
+  ProposeKv(&ir, std::move(done));
+  (void)ir.unsafe_arena_release_delete_range();
 }
 
 Status EtcdServer::Txn(const etcdserverpb::TxnRequest& req, etcdserverpb::TxnResponse* resp) {
-  CAIRN_RETURN_IF_ERROR(RejectIfLearner());
-  CAIRN_RETURN_IF_ERROR(CheckTxnOps(req, options_.max_txn_ops));
-  mvcc::TxnRequest txn = mvcc::FromProto(req);
-  CAIRN_RETURN_IF_ERROR(ToEtcdError(mvcc::CheckTxnIntervals(txn)));
-  if (mvcc::IsTxnReadOnly(txn)) {
-    // etcd serves read-only txns like linearizable ranges, without a log entry.
-    CAIRN_RETURN_IF_ERROR(LinearizableReadNotify());
-    mvcc::TxnResponse r;
-    CAIRN_RETURN_IF_ERROR(ToEtcdError(kv_->Txn(txn, &r)));
-    mvcc::ToProto(r, resp);
-    FillHeader(resp->mutable_header(), r.revision);
-    return Status::Ok();
+  return WaitFor(req, resp, [this](const auto& q, auto d) { TxnAsync(q, std::move(d)); });
+}
+
+void EtcdServer::TxnAsync(const etcdserverpb::TxnRequest& req, Done<etcdserverpb::TxnResponse> done) {
+  Status st = RejectIfLearner();
+  if (st.ok()) st = CheckTxnOps(req, options_.max_txn_ops);
+  mvcc::TxnRequest txn;
+  if (st.ok()) {
+    txn = mvcc::FromProto(req);
+    st = ToEtcdError(mvcc::CheckTxnIntervals(txn));
   }
-  CAIRN_RETURN_IF_ERROR(CheckQuota(req.ByteSizeLong()));
+  if (st.ok() && mvcc::IsTxnReadOnly(txn)) {
+    // etcd serves read-only txns like linearizable ranges, without a log entry.
+    WhenReadable([this, txn = std::move(txn), done = std::move(done)](Status s) {
+      etcdserverpb::TxnResponse resp;
+      if (s.ok()) s = ReadTxn(txn, &resp);
+      done(s, s.ok() ? &resp : nullptr);
+    });
+    return;
+  }
+  if (st.ok()) st = CheckQuota(req.ByteSizeLong());
+  if (!st.ok()) {
+    done(st, nullptr);
+    return;
+  }
   InternalRequest ir;
-  *ir.mutable_txn() = req;
-  ApplyResult res;
-  CAIRN_RETURN_IF_ERROR(ProposeAndWait(std::move(ir), &res));
-  resp->CopyFrom(*res.response);
-  return Status::Ok();
+  // Borrows the caller's request for the serialization instead of copying it.
+  ir.unsafe_arena_set_allocated_txn(const_cast<etcdserverpb::TxnRequest*>(&req));
+  ProposeKv(&ir, std::move(done));
+  (void)ir.unsafe_arena_release_txn();
 }
 
 Status EtcdServer::Compact(const etcdserverpb::CompactionRequest& req,

@@ -10,6 +10,13 @@
 // Read path (§5): a linearizable Range waits until applied >= the committed index observed when
 // the read arrived (the single-node stand-in for ReadIndex); a serializable one reads MVCC at once.
 //
+// Asynchronous KV (the *Async methods, used by the callback gRPC service so that no RPC thread
+// blocks on a proposal): a write registers a callback with a deadline in the wait registry and
+// returns; the apply thread runs the callback, or the timeout thread does with "etcdserver:
+// request timed out" once request_timeout has passed. A linearizable read is served inline when
+// everything committed is already applied, else on a small read pool that waits for the read
+// point. The blocking methods are thin wrappers over the same code and return the same results.
+//
 // Backend (DESIGN.md §4 step 4): over the bolt backend (OpenBoltBackend, member/snap/db) the
 // housekeeping loop calls CommitIfDue every watch_sync_interval; every commit carries
 // meta/consistent_index = the last WHOLLY applied entry, because Apply holds apply_commit_mu_ for
@@ -41,6 +48,7 @@
 #include "server/etcdserver/internal.pb.h"
 #include "server/etcdserver/log.h"
 #include "server/etcdserver/membership.h"
+#include "server/etcdserver/task_pool.h"
 #include "server/etcdserver/wait.h"
 #include "storage/backend/backend.h"
 #include "storage/backend/bolt_snapshot.h"
@@ -116,6 +124,19 @@ class EtcdServer final : public Applier {
   Status Txn(const etcdserverpb::TxnRequest& req, etcdserverpb::TxnResponse* resp);
   Status Compact(const etcdserverpb::CompactionRequest& req, etcdserverpb::CompactionResponse* resp);
 
+  // Asynchronous KV (see the header comment). `done` runs exactly once with the outcome and, when
+  // it is ok, the response (mutable so the callee may Swap it out; valid during the call only;
+  // null on error). It runs inline (rejected before proposing, or a read that needs no wait), on
+  // the apply thread, on the timeout thread, or on a read-pool thread. `done` must not block.
+  // `req` must stay valid until `done` has run (a gRPC callback request does).
+  template <typename Resp>
+  using Done = std::function<void(const Status&, Resp*)>;
+  void RangeAsync(const etcdserverpb::RangeRequest& req, Done<etcdserverpb::RangeResponse> done);
+  void PutAsync(const etcdserverpb::PutRequest& req, Done<etcdserverpb::PutResponse> done);
+  void DeleteRangeAsync(const etcdserverpb::DeleteRangeRequest& req,
+                        Done<etcdserverpb::DeleteRangeResponse> done);
+  void TxnAsync(const etcdserverpb::TxnRequest& req, Done<etcdserverpb::TxnResponse> done);
+
   // Lease.
   Status LeaseGrant(const etcdserverpb::LeaseGrantRequest& req, etcdserverpb::LeaseGrantResponse* resp);
   Status LeaseRevoke(const etcdserverpb::LeaseRevokeRequest& req, etcdserverpb::LeaseRevokeResponse* resp);
@@ -173,6 +194,9 @@ class EtcdServer final : public Applier {
   bool HasLeader() const { return log_->leader().leader_id != 0; }
   // Waits for a linearizable read point (ReadIndex stand-in).
   Status LinearizableReadNotify();
+  // True when a linearizable read arriving now may be served without waiting: everything
+  // committed is applied (single node; Raft needs a ReadIndex round first).
+  bool ReadPointReachedNow() const { return log_->LocalReadIsLinearizable(); }
 
   const ServerOptions& options() const { return options_; }
   // The backend's consistent index when the server opened: the WAL replay started above it.
@@ -189,8 +213,27 @@ class EtcdServer final : public Applier {
  private:
   EtcdServer(ServerOptions options, backend::Backend* backend, Log* log);
   uint64_t NextRequestId() { return next_request_id_.fetch_add(1); }
-  // Proposes `req` (its header id is set here) and waits for the apply result.
+  using ApplyCallback = std::function<void(ApplyResult)>;
+  // Proposes `*req` (its header id is set here; it is serialized before this returns, so it may
+  // borrow the caller's request); `done` runs exactly once with the apply result or the error (too
+  // large, log stopped, timed out). See the *Async contract.
+  void ProposeAsync(InternalRequest* req, ApplyCallback done);
+  // ProposeAsync, waiting for the result.
   Status ProposeAndWait(InternalRequest req, ApplyResult* out);
+  // Proposes a KV write and hands `done` the typed response.
+  template <typename Resp>
+  void ProposeKv(InternalRequest* req, Done<Resp> done);
+  // Runs `read(status)` once a linearizable read arriving now may be served: inline when the read
+  // point is already applied (ReadPointReachedNow), else on the read pool after
+  // LinearizableReadNotify (status: its error, or kErrStopped). The one place that decides how a
+  // linearizable read waits (Raft: an asynchronous ReadIndex belongs here).
+  template <typename Read>
+  void WhenReadable(Read read);
+  // Reads without a read-point wait (the caller has reached it, or the read is serializable).
+  Status ReadRange(const etcdserverpb::RangeRequest& req, etcdserverpb::RangeResponse* resp);
+  Status ReadTxn(const mvcc::TxnRequest& txn, etcdserverpb::TxnResponse* resp);
+  // Fails every waiter whose deadline passed with kErrTimeout (the timeout thread).
+  void TimeoutLoop();
   // Apply of one request (on the apply thread).
   ApplyResult ApplyRequest(const InternalRequest& req);
   ApplyResult ApplyAlarm(const etcdserverpb::AlarmRequest& req);
@@ -228,6 +271,16 @@ class EtcdServer final : public Applier {
   std::unique_ptr<mvcc::KvStore> kv_;
   std::unique_ptr<mvcc::WatchableStore> watchable_;
   WaitRegistry<ApplyResult> wait_;
+  // The timeout thread sleeps until the earliest deadline, at least kTimeoutGranularity apart (stale
+  // deadlines of answered requests wake it too; the granularity bounds those wake-ups).
+  static constexpr std::chrono::milliseconds kTimeoutGranularity{10};
+  std::mutex timeout_mu_;
+  std::condition_variable timeout_cv_;
+  bool timeout_stopping_ = false;
+  std::thread timeout_thread_;
+  // Linearizable reads that must wait for the read point.
+  // Linearizable reads that wait for a read index (concurrent waiters share one Raft ReadIndex).
+  TaskPool read_pool_{8};
   std::atomic<uint64_t> next_request_id_;
   // backend_->size_bytes(), refreshed every db_size_refresh_interval and on each quota failure: the
   // mem backend computes it in O(keys), too slow for every request. Quota checks may therefore
