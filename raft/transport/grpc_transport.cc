@@ -15,6 +15,7 @@ Status GrpcTransport::Start(TransportOptions options, std::unique_ptr<GrpcTransp
   so.id = t->options_.id;
   so.handler = t->options_.handler;
   so.metrics = &t->metrics_;
+  so.observer = t->options_.observer;
   so.message_bytes_max = t->options_.message_bytes_max;
   so.snapshot_bytes_max = t->options_.snapshot_bytes_max;
   so.snapshot_dir = t->options_.snapshot_dir;
@@ -27,6 +28,13 @@ Status GrpcTransport::Start(TransportOptions options, std::unique_ptr<GrpcTransp
   // No SO_REUSEPORT: with it, two processes binding port 0 (or the same peer
   // port by mistake) can share a port and split a member's traffic.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Peers ping every keepalive_interval (peer_stream.h): accept that instead of answering
+  // GOAWAY "too_many_pings".
+  if (t->options_.keepalive_interval.count() > 0) {
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                               static_cast<int>(t->options_.keepalive_interval.count() / 2));
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
+  }
   builder.AddListeningPort(url.address, creds, &t->port_);
   builder.RegisterService(t->service_.get());
   for (grpc::Service* extra : t->options_.extra_services) builder.RegisterService(extra);
@@ -56,6 +64,7 @@ void GrpcTransport::Stop() {
 
 Status GrpcTransport::AddPeer(NodeId id, const std::string& url) {
   PeerStreamOptions po;
+  po.from = options_.id;
   po.to = id;
   po.url = url;
   po.tls = options_.tls;
@@ -67,6 +76,12 @@ Status GrpcTransport::AddPeer(NodeId id, const std::string& url) {
   po.handler = options_.handler;
   po.metrics = &metrics_;
   po.snapshot_source = options_.snapshot_source;
+  po.observer = options_.observer;
+  po.probe_interval = options_.probe_interval;
+  po.probe_timeout = options_.probe_timeout;
+  po.link_heartbeat_interval = options_.link_heartbeat_interval;
+  po.keepalive_interval = options_.keepalive_interval;
+  po.keepalive_timeout = options_.keepalive_timeout;
   std::unique_ptr<PeerStream> stream;
   CAIRN_RETURN_IF_ERROR(PeerStream::Create(std::move(po), &stream));
   std::unique_ptr<PeerStream> old;

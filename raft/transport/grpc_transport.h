@@ -24,6 +24,7 @@
 #include "raft/transport/credentials.h"
 #include "raft/transport/handler.h"
 #include "raft/transport/metrics.h"
+#include "raft/transport/peer_observer.h"
 #include "raft/transport/peer_service.h"
 #include "raft/transport/peer_stream.h"
 #include "raft/transport/snapshot_source.h"
@@ -48,6 +49,18 @@ struct TransportOptions {
   // More gRPC services served on the peer URL (the server's peer-facing API); must outlive the
   // transport.
   std::vector<grpc::Service*> extra_services;
+  // Per-peer events for the server's etcd_network_* metrics (peer_observer.h); nullptr: none.
+  // Must outlive the transport.
+  PeerObserver* observer = nullptr;
+  // Each peer is probed (Peer.Probe) this often for its round-trip time; 0: never.
+  std::chrono::milliseconds probe_interval{5000};
+  std::chrono::milliseconds probe_timeout{5000};
+  // An idle stream carries an empty frame this often (peer_stream.h); 0: never.
+  std::chrono::milliseconds link_heartbeat_interval{1000};
+  // HTTP/2 keepalive on peer connections (peer_stream.h): a peer that stops answering pings is
+  // seen as broken after about interval + timeout. The server side accepts pings this often.
+  std::chrono::milliseconds keepalive_interval{2000};
+  std::chrono::milliseconds keepalive_timeout{3000};
 };
 
 class GrpcTransport final : public node::Transport {

@@ -53,7 +53,13 @@ grpc::Status PeerService::Stream(grpc::ServerContext* ctx, grpc::ServerReader<Fr
     return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, s.message());
   }
   Frame frame;
+  NodeId from = kNoNode;  // the sender, once a frame decoded
   while (reader->Read(&frame)) {
+    if (frame.message().empty()) {  // a link heartbeat
+      if (from == kNoNode) from = frame.from();
+      observer_->Received(frame.from(), 0);
+      continue;
+    }
     Message m;
     Status s = frame.message().size() > options_.message_bytes_max
                    ? Status::Corruption("peer frame of " + std::to_string(frame.message().size()) +
@@ -65,10 +71,16 @@ grpc::Status PeerService::Stream(grpc::ServerContext* ctx, grpc::ServerReader<Fr
     }
     if (!s.ok()) {
       Inc(options_.metrics->frames_corrupt);
+      observer_->ReceiveFailed(from);
       return ToGrpc(s);
     }
+    from = m.from;
     Inc(options_.metrics->messages_received);
-    if (!options_.handler->Receive(std::move(m)).ok()) Inc(options_.metrics->messages_rejected_by_handler);
+    observer_->Received(from, frame.message().size());
+    if (!options_.handler->Receive(std::move(m)).ok()) {
+      Inc(options_.metrics->messages_rejected_by_handler);
+      observer_->ReceiveFailed(from);
+    }
   }
   return grpc::Status::OK;
 }
@@ -88,18 +100,34 @@ grpc::Status PeerService::Snapshot(grpc::ServerContext* ctx, grpc::ServerReader<
   }
   if (!s.ok()) {
     Inc(options_.metrics->frames_corrupt);
+    observer_->ReceiveFailed(kNoNode);
     return ToGrpc(s);
   }
+  const NodeId from = m.from;
+  observer_->SnapshotReceiveStarted(from);
+  const auto start = std::chrono::steady_clock::now();
   std::string path;
-  s = ReceiveSnapshotFile(m, std::move(first), reader, &path);
-  if (!s.ok()) return ToGrpc(s);
-  Inc(options_.metrics->snapshots_received);
-  // Step 4.
-  return ToGrpc(options_.handler->ReceiveSnapshot(std::move(m), path));
+  uint64_t bytes = 0;
+  s = ReceiveSnapshotFile(m, std::move(first), reader, &path, &bytes);
+  if (s.ok()) {
+    Inc(options_.metrics->snapshots_received);
+    // Step 4.
+    s = options_.handler->ReceiveSnapshot(std::move(m), path);
+  }
+  observer_->SnapshotReceiveFinished(from, s.ok(), bytes, std::chrono::steady_clock::now() - start);
+  return ToGrpc(s);
+}
+
+grpc::Status PeerService::Probe(grpc::ServerContext* ctx, const ProbeRequest*, ProbeResponse*) {
+  if (Status s = CheckPeerIdentity(*ctx, options_.tls); !s.ok()) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, s.message());
+  }
+  return grpc::Status::OK;
 }
 
 Status PeerService::ReceiveSnapshotFile(const Message& m, SnapshotChunk chunk,
-                                        grpc::ServerReader<SnapshotChunk>* reader, std::string* path) {
+                                        grpc::ServerReader<SnapshotChunk>* reader, std::string* path,
+                                        uint64_t* bytes) {
   const std::string idx = std::to_string(m.snapshot.metadata.index);
   const std::string tmp = options_.snapshot_dir + "/.recv-" + std::to_string(m.from) + "-" + idx + ".tmp";
   const std::string final_path =
@@ -132,6 +160,7 @@ Status PeerService::ReceiveSnapshotFile(const Message& m, SnapshotChunk chunk,
   // Step 3.
   if (s.ok() && ::rename(tmp.c_str(), final_path.c_str()) != 0) s = Status::FromErrno("rename " + tmp, errno);
   if (s.ok()) s = FsyncDir(options_.snapshot_dir);
+  *bytes = total;
   if (!s.ok()) {
     ::unlink(tmp.c_str());
     return s;

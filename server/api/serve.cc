@@ -38,6 +38,7 @@
 #include "server/http/server.h"
 #include "server/logging/logger.h"
 #include "server/metrics/etcd_metrics.h"
+#include "server/metrics/peer_metrics_observer.h"
 #include "server/metrics/process_metrics.h"
 #include "server/version.h"
 #include "storage/backend/bolt_backend.h"
@@ -270,6 +271,8 @@ int RunServe(int argc, char** argv) {
   to.snapshot_source = &snapshot_source;
   to.snapshot_dir = config.SnapDir();
   to.extra_services = {&peer_cluster_service, &peer_lease_service};
+  metrics::PeerMetricsObserver peer_metrics(&metrics::Network(), member_id);  // etcd_network_peer_*
+  to.observer = &peer_metrics;
   std::unique_ptr<raft::transport::GrpcTransport> transport;
   if (Status st = raft::transport::GrpcTransport::Start(to, &transport); !st.ok()) {
     lg.Error("failed to listen on peer URL", {logging::String("url", to.listen_url), logging::Error(st)});

@@ -32,6 +32,24 @@ EtcdMetrics::EtcdMetrics(Registry& r)
       heartbeat_send_failures_total(r.NewCounter(
           "etcd_server_heartbeat_send_failures_total",
           "The total number of leader heartbeat send failures (likely overloaded from slow disk).")),
+      snapshot_apply_in_progress_total(
+          r.NewGauge("etcd_server_snapshot_apply_in_progress_total",
+                     "1 if the server is applying the incoming snapshot. 0 if none.")),
+      slow_read_indexes_total(r.NewCounter("etcd_server_slow_read_indexes_total",
+                                           "The total number of pending read indexes not in sync with "
+                                           "leader's or timed out read index requests.")),
+      read_indexes_failed_total(r.NewCounter("etcd_server_read_indexes_failed_total",
+                                             "The total number of failed read indexes seen.")),
+      is_learner(r.NewGauge("etcd_server_is_learner",
+                            "Whether or not this member is a learner. 1 if is, 0 otherwise.")),
+      learner_promote_successes(
+          r.NewCounter("etcd_server_learner_promote_successes",
+                       "The total number of successful learner promotions while this member is leader.")),
+      learner_promote_failures(
+          r.NewCounterVec("etcd_server_learner_promote_failures",
+                          "The total number of failed learner promotions (likely learner not "
+                          "ready) while this member is leader.",
+                          {"Reason"})),
       quota_backend_bytes(
           r.NewGauge("etcd_server_quota_backend_bytes", "Current backend storage quota size in bytes.")),
       health_success(
@@ -126,7 +144,12 @@ EtcdMetrics::EtcdMetrics(Registry& r)
                           "Total number of RPC stream messages received on the server.", kGrpcLabels)),
       grpc_server_msg_sent_total(r.NewCounterVec("grpc_server_msg_sent_total",
                                                  "Total number of gRPC stream messages sent by the server.",
-                                                 kGrpcLabels)) {}
+                                                 kGrpcLabels)),
+      grpc_server_handling_seconds(r.NewHistogramVec("grpc_server_handling_seconds",
+                                                     "Histogram of response latency (seconds) of gRPC that "
+                                                     "had been application-level handled by the server.",
+                                                     kGrpcLabels,
+                                                     {.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10})) {}
 
 void EtcdMetrics::SetVersions(const std::string& server_version_text,
                               const std::string& cluster_version_text) {
@@ -155,6 +178,7 @@ void EtcdMetrics::InitializeGrpcMethod(const std::string& service, const std::st
   grpc_server_started_total.With({grpc_type, service, method});
   grpc_server_msg_received_total.With({grpc_type, service, method});
   grpc_server_msg_sent_total.With({grpc_type, service, method});
+  if (grpc_handling_time_enabled()) grpc_server_handling_seconds.With({grpc_type, service, method});
   for (int code = 0; code < 17; code++)
     grpc_server_handled_total.With({grpc_type, service, method, GrpcCodeName(code)});
 }

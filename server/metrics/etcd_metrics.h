@@ -6,6 +6,7 @@
 // Thread-safety: the metric objects are lock-free to update from any thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -26,6 +27,12 @@ struct EtcdMetrics {
   Counter& proposals_failed_total;         // etcd_server_proposals_failed_total
   Counter& slow_apply_total;               // etcd_server_slow_apply_total
   Counter& heartbeat_send_failures_total;  // etcd_server_heartbeat_send_failures_total
+  Gauge& snapshot_apply_in_progress_total;  // etcd_server_snapshot_apply_in_progress_total (a gauge)
+  Counter& slow_read_indexes_total;         // etcd_server_slow_read_indexes_total
+  Counter& read_indexes_failed_total;       // etcd_server_read_indexes_failed_total
+  Gauge& is_learner;                        // etcd_server_is_learner
+  Counter& learner_promote_successes;       // etcd_server_learner_promote_successes
+  CounterVec learner_promote_failures;      // etcd_server_learner_promote_failures{Reason}
   Gauge& quota_backend_bytes;              // etcd_server_quota_backend_bytes
   Counter& health_success;                 // etcd_server_health_success
   Counter& health_failures;                // etcd_server_health_failures
@@ -78,6 +85,10 @@ struct EtcdMetrics {
   CounterVec grpc_server_handled_total;
   CounterVec grpc_server_msg_received_total;
   CounterVec grpc_server_msg_sent_total;
+  // grpc_server_handling_seconds{grpc_type,grpc_service,grpc_method} (prometheus.DefBuckets): rendered
+  // only once EnableGrpcHandlingTimeHistogram() ran (etcd: --metrics=extensive) and an RPC was
+  // observed or initialized. The interceptor times each RPC from its start to its status.
+  HistogramVec grpc_server_handling_seconds;
 
   // Sets the one-sample info gauges: etcd_server_version{server_version="3.5.17"} 1,
   // etcd_cluster_version{cluster_version="3.5"} 1, etcd_server_id{server_id="8e9e05c52164694d"} 1.
@@ -89,6 +100,15 @@ struct EtcdMetrics {
   // grpc_type: "unary", "client_stream", "server_stream" or "bidi_stream".
   void InitializeGrpcMethod(const std::string& service, const std::string& method,
                             const std::string& grpc_type);
+
+  // go-grpc-prometheus's EnableHandlingTimeHistogram: call before InitializeGrpcMethod.
+  void EnableGrpcHandlingTimeHistogram() { grpc_handling_time_enabled_.store(true); }
+  bool grpc_handling_time_enabled() const {
+    return grpc_handling_time_enabled_.load(std::memory_order_relaxed);
+  }
+
+ private:
+  std::atomic<bool> grpc_handling_time_enabled_{false};
 };
 
 // The metrics in DefaultRegistry(), created on first use.

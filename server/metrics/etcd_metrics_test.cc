@@ -107,6 +107,35 @@ TEST(EtcdMetricsTest, InfoGaugesAndGrpcInitialization) {
             std::string::npos);
 }
 
+TEST(EtcdMetricsTest, GrpcHandlingTimeHistogramOnlyWhenEnabled) {
+  Registry r;
+  EtcdMetrics m(r);
+  m.InitializeGrpcMethod("etcdserverpb.KV", "Range", "unary");
+  EXPECT_EQ(r.Render().find("grpc_server_handling_seconds"), std::string::npos);
+  m.EnableGrpcHandlingTimeHistogram();
+  m.InitializeGrpcMethod("etcdserverpb.KV", "Put", "unary");
+  m.grpc_server_handling_seconds.With({"unary", "etcdserverpb.KV", "Put"}).Observe(0.02);
+  const std::string text = r.Render();
+  // go-grpc-prometheus's help and prometheus.DefBuckets.
+  EXPECT_NE(
+      text.find("# HELP grpc_server_handling_seconds Histogram of response latency (seconds) of gRPC that "
+                "had been application-level handled by the server.\n# TYPE grpc_server_handling_seconds "
+                "histogram\n"),
+      std::string::npos);
+  EXPECT_NE(
+      text.find("grpc_server_handling_seconds_bucket{grpc_method=\"Put\",grpc_service=\"etcdserverpb.KV\","
+                "grpc_type=\"unary\",le=\"0.01\"} 0\n"),
+      std::string::npos);
+  EXPECT_NE(
+      text.find("grpc_server_handling_seconds_bucket{grpc_method=\"Put\",grpc_service=\"etcdserverpb.KV\","
+                "grpc_type=\"unary\",le=\"0.025\"} 1\n"),
+      std::string::npos);
+  EXPECT_NE(
+      text.find("grpc_server_handling_seconds_bucket{grpc_method=\"Put\",grpc_service=\"etcdserverpb.KV\","
+                "grpc_type=\"unary\",le=\"+Inf\"} 1\n"),
+      std::string::npos);
+}
+
 TEST(ProcessMetricsTest, ReadsProc) {
   ProcessStats s;
   ASSERT_TRUE(ReadProcessStats(&s));
