@@ -1,6 +1,7 @@
 #include "server/api/grpc_metrics.h"
 
 #include <array>
+#include <chrono>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -30,6 +31,16 @@ struct MethodCounters {
   metrics::Counter* started = nullptr;
   metrics::Counter* received = nullptr;
   metrics::Counter* sent = nullptr;
+  std::atomic<metrics::Histogram*> handling{nullptr};  // on first use (--metrics=extensive)
+
+  metrics::Histogram& Handling() {
+    metrics::Histogram* h = handling.load(std::memory_order_acquire);
+    if (h == nullptr) {
+      h = &metrics::Etcd().grpc_server_handling_seconds.With({type, service, method});
+      handling.store(h, std::memory_order_release);
+    }
+    return *h;
+  }
   std::array<std::atomic<metrics::Counter*>, 17> handled{};  // by grpc::StatusCode, on first use
 
   metrics::Counter& Handled(int code) {
@@ -72,19 +83,28 @@ MethodCounters* CountersFor(grpc::experimental::ServerRpcInfo::Type type, const 
 
 class GrpcMetricsInterceptor final : public grpc::experimental::Interceptor {
  public:
-  explicit GrpcMetricsInterceptor(MethodCounters* counters) : c_(counters) { c_->started->Inc(); }
+  explicit GrpcMetricsInterceptor(MethodCounters* counters)
+      : c_(counters), start_(std::chrono::steady_clock::now()) {
+    c_->started->Inc();
+  }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) c_->received->Inc();
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE)) c_->sent->Inc();
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       c_->Handled(static_cast<int>(methods->GetSendStatus().error_code())).Inc();
+      if (metrics::Etcd().grpc_handling_time_enabled()) {
+        // go-grpc-prometheus: from the call's start to its status, in seconds.
+        c_->Handling().Observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+      }
     }
     methods->Proceed();
   }
 
  private:
   MethodCounters* const c_;
+  const std::chrono::steady_clock::time_point start_;
 };
 
 }  // namespace

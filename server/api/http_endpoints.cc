@@ -58,6 +58,7 @@ void InstallHttpEndpoints(http::Mux* mux, etcdserver::EtcdServer* server, bool w
         m.compact_revision.Set(static_cast<double>(server->kv()->compact_revision()));
         m.has_leader.Set(server->HasLeader() ? 1 : 0);
         m.is_leader.Set(server->IsLeader() ? 1 : 0);
+        m.is_learner.Set(server->IsLearner() ? 1 : 0);
         m.proposals_committed_total.Set(static_cast<double>(server->log()->committed_index()));
         m.proposals_applied_total.Set(static_cast<double>(server->log()->applied_index()));
         return metrics::DefaultRegistry().Render();

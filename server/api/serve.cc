@@ -419,6 +419,8 @@ int RunServe(int argc, char** argv) {
   m.SetVersions(kEtcdServerVersion, "3.5");
   m.SetServerId(member_id);
   m.quota_backend_bytes.Set(static_cast<double>(so.quota_backend_bytes));
+  // --metrics=extensive adds grpc_server_handling_seconds (etcd's etcdGRPCRequestsSlow alert).
+  if (config.metrics == "extensive") metrics::Etcd().EnableGrpcHandlingTimeHistogram();
   InitGrpcMetrics();
   lg.Info("enabled capabilities for version", {logging::String("cluster-version", "3.5")});
 

@@ -243,7 +243,7 @@ const FlagSpec kFlags[] = {
     {"metrics", S, "basic", "Profiling and Monitoring",
      "Set level of detail for exported metrics, specify 'extensive' to include server side grpc histogram "
      "metrics.",
-     nullptr, "string"},
+     CAIRN_ASSIGN(metrics), "string"},
     {"listen-metrics-urls", URLS, "", "Profiling and Monitoring",
      "List of URLs to listen on for the metrics and health endpoints.",
      CAIRN_SET(ParseUrlList(v, &c.listen_metrics_urls)), "string"},

@@ -57,6 +57,7 @@ struct ServerConfig {
   std::string initial_cluster_state = "new";                      // --initial-cluster-state
   bool strict_reconfig_check = true;                              // --strict-reconfig-check
   bool force_new_cluster = false;                                 // --force-new-cluster
+  std::string metrics = "basic";                                  // --metrics basic|extensive
   std::string initial_cluster_token = "etcd-cluster";             // --initial-cluster-token
   std::vector<Url> advertise_client_urls = {{"http", "localhost:2379", "", ""}};  // --advertise-client-urls
   std::string auto_compaction_mode = "periodic";  // --auto-compaction-mode: periodic|revision
