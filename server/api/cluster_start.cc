@@ -63,8 +63,11 @@ Status Join(const flags::ServerConfig& config, const std::map<std::string, std::
       }
       out->cluster_id = resp.header().cluster_id();
       for (const etcdserverpb::Member& pm : resp.members()) {
-        Member m{pm.id(), pm.name(), {pm.peerurls().begin(), pm.peerurls().end()},
-                 {pm.clienturls().begin(), pm.clienturls().end()}, pm.islearner()};
+        Member m{pm.id(),
+                 pm.name(),
+                 {pm.peerurls().begin(), pm.peerurls().end()},
+                 {pm.clienturls().begin(), pm.clienturls().end()},
+                 pm.islearner()};
         if (Sorted(m.peer_urls) == own) {
           out->member_id = m.id;
         } else {
@@ -97,10 +100,11 @@ Status WriteMemberIdFile(const std::string& member_dir, uint64_t id) {
   const std::string path = member_dir + kMemberIdFile;
   if (ReadMemberIdFile(member_dir) == id) return Status::Ok();
   const std::string tmp = path + ".tmp";
-  const std::string text = etcdserver::MemberIdHex(id) + "\n";
+  const std::string text = etcdserver::IdToHex(id) + "\n";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Status::FromErrno("open " + tmp, errno);
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  const bool ok =
+      ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) return Status::FromErrno("write " + path, errno);
   int dfd = ::open(member_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -160,8 +164,9 @@ Status PrepareClusterStart(const flags::ServerConfig& config, backend::Backend* 
   } else {
     out->kind = wal_exists ? ClusterStart::Kind::kRestart : ClusterStart::Kind::kRestored;
     if (!db_has_cluster) {
-      return Status::Corruption("the WAL exists but the db holds no cluster membership (consistent index 0); "
-                                "restore the member from a snapshot or remove its data dir and re-add it");
+      return Status::Corruption(
+          "the WAL exists but the db holds no cluster membership (consistent index 0); "
+          "restore the member from a snapshot or remove its data dir and re-add it");
     }
   }
   // Restart: the ID recorded at the first start (IDs of members added at runtime cannot be
@@ -218,7 +223,8 @@ std::string PendingReceivedSnapshot(const std::string& snap_dir, uint64_t db_con
     const std::string name = e->d_name;
     const size_t dash = name.find('-');
     if (dash == std::string::npos || name.size() < 6 || name.substr(name.size() - 5) != ".snap") continue;
-    const uint64_t index = std::strtoull(name.substr(dash + 1, name.size() - 5 - dash - 1).c_str(), nullptr, 10);
+    const uint64_t index =
+        std::strtoull(name.substr(dash + 1, name.size() - 5 - dash - 1).c_str(), nullptr, 10);
     snaps[index] = snap_dir + "/" + name;
   }
   closedir(d);

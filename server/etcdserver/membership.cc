@@ -1,44 +1,12 @@
 #include "server/etcdserver/membership.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cstdio>
 
+#include "server/etcdserver/member_id.h"
+
 namespace cairn::etcdserver {
 namespace {
-
-// Go encoding/json string escaping (HTML-safe, as json.Marshal does).
-void AppendJsonString(std::string* out, std::string_view s) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      default:
-        if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out->append(buf);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
-
-void AppendJsonStrings(std::string* out, const std::vector<std::string>& v) {
-  out->push_back('[');
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i > 0) out->push_back(',');
-    AppendJsonString(out, v[i]);
-  }
-  out->push_back(']');
-}
 
 std::string BigEndian64(uint64_t v) {
   std::string b(8, '\0');
@@ -47,53 +15,6 @@ std::string BigEndian64(uint64_t v) {
 }
 
 }  // namespace
-
-std::string MemberIdHex(uint64_t id) {
-  char buf[24];
-  std::snprintf(buf, sizeof(buf), "%llx", static_cast<unsigned long long>(id));
-  return buf;
-}
-
-std::string EncodeMemberJson(const Member& m) {
-  std::string out = "{\"id\":" + std::to_string(m.id) + ",\"peerURLs\":";
-  if (m.peer_urls.empty()) {
-    out.append("null");  // a nil Go slice
-  } else {
-    AppendJsonStrings(&out, m.peer_urls);
-  }
-  if (m.is_learner) out.append(",\"isLearner\":true");
-  if (!m.name.empty()) {
-    out.append(",\"name\":");
-    AppendJsonString(&out, m.name);
-  }
-  if (!m.client_urls.empty()) {
-    out.append(",\"clientURLs\":");
-    AppendJsonStrings(&out, m.client_urls);
-  }
-  out.push_back('}');
-  return out;
-}
-
-bool DecodeMemberJson(std::string_view json, Member* out) {
-  try {
-    YAML::Node n = YAML::Load(std::string(json));
-    if (!n.IsMap() || !n["id"]) return false;
-    Member m;
-    m.id = n["id"].as<uint64_t>();
-    if (n["peerURLs"] && n["peerURLs"].IsSequence()) {
-      for (const auto& u : n["peerURLs"]) m.peer_urls.push_back(u.as<std::string>());
-    }
-    if (n["clientURLs"] && n["clientURLs"].IsSequence()) {
-      for (const auto& u : n["clientURLs"]) m.client_urls.push_back(u.as<std::string>());
-    }
-    if (n["name"]) m.name = n["name"].as<std::string>();
-    if (n["isLearner"]) m.is_learner = n["isLearner"].as<bool>();
-    *out = std::move(m);
-    return true;
-  } catch (const YAML::Exception&) {
-    return false;
-  }
-}
 
 Status Membership::Load(backend::Backend* b) {
   backend::BatchTx* tx = b->batch_tx();
@@ -133,14 +54,14 @@ Status Membership::Load(backend::Backend* b) {
 }
 
 void Membership::UnsafeSave(backend::BatchTx* tx, const Member& m) {
-  tx->UnsafePut(kMembersBucket, MemberIdHex(m.id), EncodeMemberJson(m));
+  tx->UnsafePut(kMembersBucket, IdToHex(m.id), EncodeMemberJson(m));
   std::lock_guard<std::mutex> lock(mu_);
   members_[m.id] = m;
 }
 
 void Membership::UnsafeRemove(backend::BatchTx* tx, uint64_t id) {
-  tx->UnsafeDelete(kMembersBucket, MemberIdHex(id));
-  tx->UnsafePut(kMembersRemovedBucket, MemberIdHex(id), "removed");
+  tx->UnsafeDelete(kMembersBucket, IdToHex(id));
+  tx->UnsafePut(kMembersRemovedBucket, IdToHex(id), "removed");
   std::lock_guard<std::mutex> lock(mu_);
   members_.erase(id);
   removed_.insert(id);

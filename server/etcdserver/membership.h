@@ -23,31 +23,14 @@
 
 #include "base/status.h"
 #include "raft/types.h"
+#include "server/etcdserver/member.h"
 #include "storage/backend/backend.h"
 
 namespace cairn::etcdserver {
 
-struct Member {
-  uint64_t id = 0;
-  std::string name;  // empty until the member published its attributes ("unstarted")
-  std::vector<std::string> peer_urls;
-  std::vector<std::string> client_urls;
-  bool is_learner = false;
-
-  bool operator==(const Member&) const = default;
-};
-
 inline constexpr std::string_view kMembersBucket = "members";
 inline constexpr std::string_view kMembersRemovedBucket = "members_removed";
 inline constexpr std::string_view kClusterIdKey = "cairn_cluster_id";
-
-// Go types.ID.String(): lowercase hex without padding.
-std::string MemberIdHex(uint64_t id);
-// etcd's json.Marshal(Member): {"id":N,"peerURLs":[...],"isLearner":true,"name":"..","clientURLs":[..]}
-// (isLearner, name and clientURLs omitted when empty/false).
-std::string EncodeMemberJson(const Member& m);
-// False on malformed JSON or missing id.
-bool DecodeMemberJson(std::string_view json, Member* out);
 
 class Membership {
  public:

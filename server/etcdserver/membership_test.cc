@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "server/etcdserver/bootstrap.h"
+#include "server/etcdserver/go_json.h"
 #include "storage/backend/mem_backend.h"
 
 namespace cairn::etcdserver {
@@ -11,14 +12,23 @@ namespace {
 TEST(MemberJson, MatchesEtcdsEncoding) {
   // Bytes as etcd 3.4 writes them into the members bucket (json.Marshal of membership.Member).
   Member m{10276657743932975437u, "default", {"http://localhost:2380"}, {}, false};
-  EXPECT_EQ(EncodeMemberJson(m), R"({"id":10276657743932975437,"peerURLs":["http://localhost:2380"],"name":"default"})");
+  EXPECT_EQ(EncodeMemberJson(m),
+            R"({"id":10276657743932975437,"peerURLs":["http://localhost:2380"],"name":"default"})");
   Member added{1, "", {"http://a:2380", "http://b:2380"}, {}, true};
-  EXPECT_EQ(EncodeMemberJson(added), R"({"id":1,"peerURLs":["http://a:2380","http://b:2380"],"isLearner":true})");
+  EXPECT_EQ(EncodeMemberJson(added),
+            R"({"id":1,"peerURLs":["http://a:2380","http://b:2380"],"isLearner":true})");
   Member full{2, "n<&>", {"u"}, {"http://c:2379"}, false};
   EXPECT_EQ(EncodeMemberJson(full),
             R"({"id":2,"peerURLs":["u"],"name":"n\u003c\u0026\u003e","clientURLs":["http://c:2379"]})");
-  EXPECT_EQ(MemberIdHex(0x8e9e05c52164694d), "8e9e05c52164694d");
-  EXPECT_EQ(MemberIdHex(0xab), "ab");
+}
+
+TEST(GoJson, StringEscaping) {
+  std::string out;
+  AppendGoJsonString(&out, std::string("a\"b\\c\n\r\t<>&\x01\x7f", 13));
+  EXPECT_EQ(out, "\"a\\\"b\\\\c\\n\\r\\t\\u003c\\u003e\\u0026\\u0001\x7f\"");
+  out.clear();
+  AppendGoJsonString(&out, "\xc3\xa9\xe2\x80\xa8\xff");  // é, U+2028, invalid byte
+  EXPECT_EQ(out, "\"\xc3\xa9\\u2028\\ufffd\"");
 }
 
 TEST(MemberJson, RoundTrips) {
@@ -79,8 +89,8 @@ TEST(Bootstrap, NewClusterIsTheSnapshotAtIndexN) {
   raft::Snapshot empty;
   ASSERT_TRUE(BackendRaftSnapshot(&b, &empty).ok());
   EXPECT_TRUE(empty.empty());
-  std::vector<Member> members = {{5, "", {"http://e"}, {}, false}, {6, "", {"http://f"}, {}, false},
-                                 {7, "", {"http://g"}, {}, false}};
+  std::vector<Member> members = {
+      {5, "", {"http://e"}, {}, false}, {6, "", {"http://f"}, {}, false}, {7, "", {"http://g"}, {}, false}};
   ASSERT_TRUE(BootstrapNewCluster(&b, members, 1234).ok());
   raft::Snapshot snap;
   ASSERT_TRUE(BackendRaftSnapshot(&b, &snap).ok());

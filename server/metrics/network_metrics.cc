@@ -48,10 +48,4 @@ NetworkMetrics& Network() {
   return *metrics;
 }
 
-std::string MemberIdHex(uint64_t id) {
-  char buf[17];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), id, 16);
-  return std::string(buf, static_cast<size_t>(end - buf));
-}
-
 }  // namespace cairn::metrics

@@ -40,7 +40,4 @@ struct NetworkMetrics {
 // The metrics in DefaultRegistry(), created on first use.
 NetworkMetrics& Network();
 
-// A member ID as etcd prints it (types.ID.String(): lowercase hex, no leading zeros).
-std::string MemberIdHex(uint64_t id);
-
 }  // namespace cairn::metrics

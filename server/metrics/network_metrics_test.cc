@@ -198,11 +198,6 @@ TEST(PeerMetricsObserverTest, CountsLikeEtcd) {
   EXPECT_EQ(text.find("snapshot_send_total_duration_seconds_count{To=\"2c\"}"), std::string::npos);
 }
 
-TEST(NetworkMetricsTest, MemberIdHexLikeEtcd) {
-  EXPECT_EQ(MemberIdHex(0x8e9e05c52164694dULL), "8e9e05c52164694d");
-  EXPECT_EQ(MemberIdHex(0x2a), "2a");
-  EXPECT_EQ(MemberIdHex(0), "0");
-}
 
 }  // namespace
 }  // namespace cairn::metrics

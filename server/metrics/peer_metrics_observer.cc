@@ -1,5 +1,7 @@
 #include "server/metrics/peer_metrics_observer.h"
 
+#include "server/etcdserver/member_id.h"
+
 namespace cairn::metrics {
 namespace {
 
@@ -8,11 +10,11 @@ double Seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double
 }  // namespace
 
 PeerMetricsObserver::PeerMetricsObserver(NetworkMetrics* metrics, uint64_t local_id)
-    : metrics_(metrics), local_(MemberIdHex(local_id)) {}
+    : metrics_(metrics), local_(etcdserver::IdToHex(local_id)) {}
 
 PeerMetricsObserver::Peer& PeerMetricsObserver::PeerLocked(raft::NodeId id) {
   auto [it, inserted] = peers_.try_emplace(id);
-  if (inserted) it->second.label = id == raft::kNoNode ? std::string("unknown") : MemberIdHex(id);
+  if (inserted) it->second.label = id == raft::kNoNode ? std::string("unknown") : etcdserver::IdToHex(id);
   return it->second;
 }
 

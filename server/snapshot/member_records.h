@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "server/etcdserver/member.h"
+
 namespace cairn::snapshot {
 
 inline constexpr std::string_view kMembersBucket = "members";
@@ -29,19 +31,9 @@ inline constexpr std::string_view kMembersRemovedBucket = "members_removed";
 inline constexpr std::string_view kConfStateKey = "confState";
 inline constexpr std::string_view kCairnClusterIdKey = "cairn_cluster_id";
 
-// One member of the restored cluster (etcd membership.Member without client URLs: a restored
-// member has not published its attributes yet).
-struct MemberRecord {
-  uint64_t id = 0;
-  std::string name;
-  std::vector<std::string> peer_urls;  // as etcd stores them: sorted URL strings
-  std::vector<std::string> client_urls;
-  bool is_learner = false;
-};
-
-// Go's encoding/json string encoding (HTML-safe, Go 1.19): `"`, `\`, \n \r \t escaped, other
-// bytes < 0x20 and < > & as \u00xx, U+2028/U+2029 as \u2028/\u2029, invalid UTF-8 as \ufffd.
-void AppendGoJsonString(std::string* out, std::string_view s);
+// One member of the restored cluster (etcd membership.Member; a restored member has not
+// published its client URLs yet).
+using MemberRecord = etcdserver::Member;
 
 // types.ID(id).String().
 std::string MemberKey(uint64_t id);

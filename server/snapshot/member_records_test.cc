@@ -39,15 +39,6 @@ TEST(MemberRecordsTest, KeyIsUnpaddedLowerHex) {
   EXPECT_EQ(MemberKey(0xFFFFFFFFFFFFFFFFULL), "ffffffffffffffff");
 }
 
-TEST(MemberRecordsTest, GoJsonStringEscaping) {
-  std::string out;
-  AppendGoJsonString(&out, std::string("a\"b\\c\n\r\t<>&\x01\x7f", 13));
-  EXPECT_EQ(out, "\"a\\\"b\\\\c\\n\\r\\t\\u003c\\u003e\\u0026\\u0001\x7f\"");
-  out.clear();
-  AppendGoJsonString(&out, "\xc3\xa9\xe2\x80\xa8\xff");  // é, U+2028, invalid byte
-  EXPECT_EQ(out, "\"\xc3\xa9\\u2028\\ufffd\"");
-}
-
 TEST(MemberRecordsTest, ConfStateSortsVotersAsDecimal) {
   EXPECT_EQ(ConfStateJson({0x8e9e05c52164694dULL, 2}),
             R"({"voters":[2,10276657743932975437],"auto_leave":false})");

@@ -1,7 +1,6 @@
 #include "server/snapshot/snapshot_file.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,28 +12,7 @@
 namespace cairn::snapshot {
 namespace {
 
-class Sha256 {
- public:
-  Sha256() : ctx_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
-    if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1) std::abort();
-  }
-  void Update(const void* data, size_t n) {
-    if (EVP_DigestUpdate(ctx_.get(), data, n) != 1) std::abort();
-  }
-  Sha256Digest Finish() {
-    Sha256Digest out{};
-    unsigned int n = 0;
-    if (EVP_DigestFinal_ex(ctx_.get(), out.data(), &n) != 1 || n != out.size()) std::abort();
-    return out;
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
-};
-
-std::string_view View(const Sha256Digest& d) {
-  return std::string_view(reinterpret_cast<const char*>(d.data()), d.size());
-}
+std::string_view View(const Sha256Digest& d) { return DigestView(d); }
 
 // Go's *PathError text: "<op> <path>: <lower-case strerror>".
 Status PathError(const char* op, const std::string& path, int err) {

@@ -16,14 +16,14 @@
 #include <string>
 #include <string_view>
 
+#include "base/sha256.h"
 #include "base/status.h"
 
 namespace cairn::snapshot {
 
-inline constexpr uint64_t kSha256Bytes = 32;
 inline constexpr uint64_t kTrailerAlignBytes = 512;  // etcd: "a minimum disk sector size"
 
-using Sha256Digest = std::array<uint8_t, kSha256Bytes>;
+using Sha256Digest = cairn::Sha256Digest;
 
 // etcd's hasChecksum(n).
 inline bool HasSha256Trailer(uint64_t file_bytes) { return file_bytes % kTrailerAlignBytes == kSha256Bytes; }

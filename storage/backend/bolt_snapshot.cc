@@ -1,32 +1,10 @@
 #include "storage/backend/bolt_snapshot.h"
 
-#include <openssl/evp.h>
-
 #include <memory>
 #include <vector>
 
 namespace cairn::backend {
 namespace {
-
-// Incremental SHA-256 (OpenSSL EVP).
-class Sha256 {
- public:
-  Sha256() : ctx_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
-    if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1) std::abort();
-  }
-  void Update(std::string_view bytes) {
-    if (EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size()) != 1) std::abort();
-  }
-  Sha256Digest Finish() {
-    Sha256Digest out{};
-    unsigned int n = 0;
-    if (EVP_DigestFinal_ex(ctx_.get(), out.data(), &n) != 1 || n != out.size()) std::abort();
-    return out;
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
-};
 
 std::string Hex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -38,9 +16,7 @@ std::string Hex(std::string_view bytes) {
   return out;
 }
 
-std::string_view AsView(const Sha256Digest& d) {
-  return std::string_view(reinterpret_cast<const char*>(d.data()), d.size());
-}
+std::string_view AsView(const Sha256Digest& d) { return DigestView(d); }
 
 Status MissingHash(uint64_t size) {
   return Status::Corruption("snapshot missing hash but --skip-hash-check=false (" + std::to_string(size) +

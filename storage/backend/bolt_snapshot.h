@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/sha256.h"
 #include "base/status.h"
 #include "storage/backend/bolt_store.h"
 #include "storage/io/file.h"
@@ -34,7 +35,7 @@ inline constexpr size_t kSnapshotChunkBytes = 32 * 1024;  // etcd snapshotSendBu
 inline constexpr size_t kSnapshotDigestBytes = 32;        // sha256.Size
 inline constexpr uint64_t kSnapshotChecksumAlign = 512;   // etcd hasChecksum: n % 512 == 32
 
-using Sha256Digest = std::array<uint8_t, kSnapshotDigestBytes>;
+using Sha256Digest = cairn::Sha256Digest;
 
 // Receives each chunk (a SnapshotResponse's blob and remaining_bytes). Its first error stops the
 // stream and is returned.
