@@ -1,22 +1,15 @@
 #include "server/etcdserver/bootstrap.h"
 
 #include "storage/mvcc/kv_store.h"
+#include "storage/mvcc/revision.h"
 
 namespace cairn::etcdserver {
 namespace {
 
-std::string BigEndian64(uint64_t v) {
-  std::string b(8, '\0');
-  for (int i = 7; i >= 0; --i, v >>= 8) b[i] = static_cast<char>(v & 0xff);
-  return b;
-}
-
 uint64_t ReadBigEndian64(backend::Reader* r, std::string_view key) {
   std::string_view v;
   if (!r->UnsafeGet(backend::kMetaBucket, key, &v) || v.size() != 8) return 0;
-  uint64_t out = 0;
-  for (char c : v) out = (out << 8) | static_cast<uint8_t>(c);
-  return out;
+  return mvcc::GetBigEndian64(v.data());
 }
 
 }  // namespace
@@ -50,8 +43,8 @@ Status BootstrapNewCluster(backend::Backend* b, const std::vector<Member>& membe
     tx->UnsafeCreateBucket(backend::kMetaBucket);
     for (const Member& m : members) membership.UnsafeSave(tx, m);
     membership.UnsafeSetClusterId(tx, cluster_id);
-    tx->UnsafePut(backend::kMetaBucket, mvcc::kConsistentIndexKey, BigEndian64(members.size()));
-    tx->UnsafePut(backend::kMetaBucket, mvcc::kTermKey, BigEndian64(1));
+    tx->UnsafePut(backend::kMetaBucket, mvcc::kConsistentIndexKey, mvcc::BigEndian64(members.size()));
+    tx->UnsafePut(backend::kMetaBucket, mvcc::kTermKey, mvcc::BigEndian64(1));
   }
   return b->ForceCommit();
 }

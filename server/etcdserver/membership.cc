@@ -4,18 +4,9 @@
 #include <cstdio>
 
 #include "server/etcdserver/member_id.h"
+#include "storage/mvcc/revision.h"
 
 namespace cairn::etcdserver {
-namespace {
-
-std::string BigEndian64(uint64_t v) {
-  std::string b(8, '\0');
-  for (int i = 7; i >= 0; --i, v >>= 8) b[i] = static_cast<char>(v & 0xff);
-  return b;
-}
-
-}  // namespace
-
 Status Membership::Load(backend::Backend* b) {
   backend::BatchTx* tx = b->batch_tx();
   std::map<uint64_t, Member> members;
@@ -43,7 +34,7 @@ Status Membership::Load(backend::Backend* b) {
     });
     std::string_view v;
     if (tx->UnsafeGet(backend::kMetaBucket, kClusterIdKey, &v) && v.size() == 8) {
-      for (char c : v) cluster_id = (cluster_id << 8) | static_cast<uint8_t>(c);
+      cluster_id = mvcc::GetBigEndian64(v.data());
     }
   }
   std::lock_guard<std::mutex> lock(mu_);
@@ -68,7 +59,7 @@ void Membership::UnsafeRemove(backend::BatchTx* tx, uint64_t id) {
 }
 
 void Membership::UnsafeSetClusterId(backend::BatchTx* tx, uint64_t cluster_id) {
-  tx->UnsafePut(backend::kMetaBucket, kClusterIdKey, BigEndian64(cluster_id));
+  tx->UnsafePut(backend::kMetaBucket, kClusterIdKey, mvcc::BigEndian64(cluster_id));
   std::lock_guard<std::mutex> lock(mu_);
   cluster_id_ = cluster_id;
 }

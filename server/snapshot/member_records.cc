@@ -22,13 +22,4 @@ std::string ConfStateJson(std::vector<uint64_t> voter_ids) {
   return out;
 }
 
-std::string BigEndian64(uint64_t value) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i) {
-    out[i] = static_cast<char>(value & 0xff);
-    value >>= 8;
-  }
-  return out;
-}
-
 }  // namespace cairn::snapshot

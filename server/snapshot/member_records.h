@@ -41,7 +41,5 @@ std::string MemberKey(uint64_t id);
 std::string MemberJson(const MemberRecord& member);
 // json.Marshal(raftpb.ConfState{Voters: ids}) as etcd 3.5 writes meta/confState; ids sorted here.
 std::string ConfStateJson(std::vector<uint64_t> voter_ids);
-// 8 bytes, big-endian (etcd's binary.BigEndian.PutUint64 for meta values).
-std::string BigEndian64(uint64_t value);
 
 }  // namespace cairn::snapshot

@@ -45,10 +45,5 @@ TEST(MemberRecordsTest, ConfStateSortsVotersAsDecimal) {
   EXPECT_EQ(ConfStateJson({}), R"({"voters":[],"auto_leave":false})");
 }
 
-TEST(MemberRecordsTest, BigEndian) {
-  EXPECT_EQ(BigEndian64(1), std::string("\0\0\0\0\0\0\0\1", 8));
-  EXPECT_EQ(BigEndian64(0x0102030405060708ULL), "\x01\x02\x03\x04\x05\x06\x07\x08");
-}
-
 }  // namespace
 }  // namespace cairn::snapshot

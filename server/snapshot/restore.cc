@@ -19,6 +19,7 @@
 #include "storage/bolt/db.h"
 #include "storage/io/file.h"
 #include "storage/mvcc/kv_store.h"
+#include "storage/mvcc/revision.h"
 
 namespace cairn::snapshot {
 namespace {
@@ -118,10 +119,10 @@ Status RewriteForNewCluster(const std::string& db_path, const RestoreCluster& cl
   CAIRN_RETURN_IF_ERROR(tx->CreateBucket(kMembersRemovedBucket));
   bolt::Bucket* meta = nullptr;
   CAIRN_RETURN_IF_ERROR(tx->CreateBucketIfNotExists(backend::kMetaBucket, &meta));
-  CAIRN_RETURN_IF_ERROR(meta->Put(mvcc::kConsistentIndexKey, BigEndian64(cluster.members.size())));
-  CAIRN_RETURN_IF_ERROR(meta->Put(mvcc::kTermKey, BigEndian64(1)));
+  CAIRN_RETURN_IF_ERROR(meta->Put(mvcc::kConsistentIndexKey, mvcc::BigEndian64(cluster.members.size())));
+  CAIRN_RETURN_IF_ERROR(meta->Put(mvcc::kTermKey, mvcc::BigEndian64(1)));
   CAIRN_RETURN_IF_ERROR(meta->Put(kConfStateKey, ConfStateJson(cluster.MemberIds())));
-  CAIRN_RETURN_IF_ERROR(meta->Put(kCairnClusterIdKey, BigEndian64(cluster.cluster_id)));
+  CAIRN_RETURN_IF_ERROR(meta->Put(kCairnClusterIdKey, mvcc::BigEndian64(cluster.cluster_id)));
   return tx->Commit();
 }
 

@@ -19,6 +19,7 @@
 #include "server/snapshot/snapshot_main.h"
 #include "storage/bolt/db.h"
 #include "storage/io/file.h"
+#include "storage/mvcc/revision.h"
 
 namespace cairn::snapshot {
 namespace {
@@ -98,15 +99,15 @@ class RestoreTest : public ::testing::Test {
       bolt::Bucket* b = nullptr;
       ASSERT_TRUE(tx->CreateBucket("key", &b).ok());
       for (int i = 1; i <= 300; ++i) {
-        std::string rev = BigEndian64(static_cast<uint64_t>(i)) + "_" + BigEndian64(0);
+        std::string rev = mvcc::BigEndian64(static_cast<uint64_t>(i)) + "_" + mvcc::BigEndian64(0);
         ASSERT_TRUE(b->Put(rev, "value-" + std::to_string(i) + std::string(100, 'v')).ok());
       }
       ASSERT_TRUE(tx->CreateBucket("meta", &b).ok());
-      ASSERT_TRUE(b->Put("consistent_index", BigEndian64(12345)).ok());
-      ASSERT_TRUE(b->Put("term", BigEndian64(7)).ok());
-      ASSERT_TRUE(b->Put("finishedCompactRev", BigEndian64(3)).ok());
+      ASSERT_TRUE(b->Put("consistent_index", mvcc::BigEndian64(12345)).ok());
+      ASSERT_TRUE(b->Put("term", mvcc::BigEndian64(7)).ok());
+      ASSERT_TRUE(b->Put("finishedCompactRev", mvcc::BigEndian64(3)).ok());
       ASSERT_TRUE(tx->CreateBucket("lease", &b).ok());
-      ASSERT_TRUE(b->Put(BigEndian64(0x694da2071244a9bULL), "lease-proto").ok());
+      ASSERT_TRUE(b->Put(mvcc::BigEndian64(0x694da2071244a9bULL), "lease-proto").ok());
       ASSERT_TRUE(tx->CreateBucket("members", &b).ok());
       ASSERT_TRUE(b->Put("abc", R"({"id":2748,"peerURLs":["http://old:2380"],"name":"old"})").ok());
       ASSERT_TRUE(tx->CreateBucket("members_removed", &b).ok());
@@ -114,7 +115,7 @@ class RestoreTest : public ::testing::Test {
       ASSERT_TRUE(tx->CreateBucket("cluster", &b).ok());
       ASSERT_TRUE(b->Put("clusterVersion", "3.4.0").ok());
       ASSERT_TRUE(tx->CreateBucket("auth", &b).ok());
-      ASSERT_TRUE(b->Put("authRevision", BigEndian64(1)).ok());
+      ASSERT_TRUE(b->Put("authRevision", mvcc::BigEndian64(1)).ok());
       ASSERT_TRUE(tx->Commit().ok());
     }
     db_bytes_ = ReadFile(db_path);
@@ -182,10 +183,10 @@ TEST_F(RestoreTest, DataDirContract) {
   std::map<std::string, std::string> meta = {
       {"consistent_index", std::string("\0\0\0\0\0\0\0\3", 8)},
       {"term", std::string("\0\0\0\0\0\0\0\1", 8)},
-      {"finishedCompactRev", BigEndian64(3)},
+      {"finishedCompactRev", mvcc::BigEndian64(3)},
       {"confState", "{\"voters\":[" + std::to_string(ids[0]) + "," + std::to_string(ids[1]) + "," +
                         std::to_string(ids[2]) + "],\"auto_leave\":false}"},
-      {"cairn_cluster_id", BigEndian64(etcdserver::ComputeClusterId(ids))},
+      {"cairn_cluster_id", mvcc::BigEndian64(etcdserver::ComputeClusterId(ids))},
   };
   EXPECT_EQ(got["meta"], meta);
 }
@@ -197,8 +198,8 @@ TEST_F(RestoreTest, DefaultsGiveEtcdsDefaultMember) {
             (std::map<std::string, std::string>{
                 {"8e9e05c52164694d",
                  R"({"id":10276657743932975437,"peerURLs":["http://localhost:2380"],"name":"default"})"}}));
-  EXPECT_EQ(got["meta"]["consistent_index"], BigEndian64(1));
-  EXPECT_EQ(got["meta"]["cairn_cluster_id"], BigEndian64(0xcdf818194e3a8c32ULL));
+  EXPECT_EQ(got["meta"]["consistent_index"], mvcc::BigEndian64(1));
+  EXPECT_EQ(got["meta"]["cairn_cluster_id"], mvcc::BigEndian64(0xcdf818194e3a8c32ULL));
   EXPECT_EQ(got["meta"]["confState"], R"({"voters":[10276657743932975437],"auto_leave":false})");
 }
 
