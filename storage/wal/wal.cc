@@ -75,11 +75,17 @@ Status Wal::Recover() {
   CAIRN_RETURN_IF_ERROR(env->CreateDir(dir_));
 
   if (options_.use_io_uring) {
-    Status s = NewIoUringBackend(&backend_);
+    Status s = NewIoUringBackend(&backend_, options_.io_uring_min_group_bytes);
     if (!s.ok()) Log("WAL " + dir_ + ": io_uring unavailable (" + s.message() + "), falling back");
   }
   if (backend_ == nullptr) backend_ = NewPwriteBackend();
-  Log("WAL " + dir_ + ": using " + std::string(IoPathName(backend_->path())) + " for write+fdatasync");
+  if (backend_->path() == IoPath::kIoUring && options_.io_uring_min_group_bytes > 0) {
+    Log("WAL " + dir_ + ": using io_uring for groups of " +
+        std::to_string(options_.io_uring_min_group_bytes) +
+        " bytes or more, pwrite+fdatasync for smaller ones");
+  } else {
+    Log("WAL " + dir_ + ": using " + std::string(IoPathName(backend_->path())) + " for write+fdatasync");
+  }
 
   std::vector<std::string> names;
   CAIRN_RETURN_IF_ERROR(env->ListDir(dir_, &names));
@@ -235,9 +241,14 @@ Status Wal::WriteGroup(const LogState& before, const std::vector<Writer*>& group
   encoder.Finish();
   assert(buffer_.size() == group_bytes);
   const auto start = std::chrono::steady_clock::now();
-  CAIRN_RETURN_IF_ERROR(backend_->WriteAndSync(*current_, tail_offset_, buffer_));
+  Status written = backend_->WriteAndSync(*current_, tail_offset_, buffer_);
   const auto took =
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start);
+  {
+    std::lock_guard lock(mu_);
+    io_uring_writes_ = backend_->io_uring_writes();
+  }
+  CAIRN_RETURN_IF_ERROR(written);
   if (options_.on_sync) options_.on_sync(took);
   if (took > kSlowSyncThreshold) {
     Log("WAL " + current_->path() + ": slow fdatasync took " +
@@ -409,7 +420,9 @@ Status Wal::ReleaseBefore(uint64_t index) {
 
 Wal::Stats Wal::stats() const {
   std::lock_guard lock(mu_);
-  return stats_;
+  Stats stats = stats_;
+  stats.io_uring_writes = io_uring_writes_;
+  return stats;
 }
 
 uint64_t Wal::last_index() const {

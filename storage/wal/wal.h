@@ -4,8 +4,9 @@
 // hard state; Append returns once they are durable. Concurrent Append calls
 // are group-committed: the first waiting caller becomes the leader, takes
 // every queued batch (up to Options::group_bytes_max), writes them with ONE
-// write and ONE fdatasync (io_uring linked SQEs, or pwrite+fdatasync), and
-// then tells each caller its status.
+// write and ONE fdatasync (pwrite+fdatasync, or io_uring linked SQEs for
+// groups of Options::io_uring_min_group_bytes and more), and then tells each
+// caller its status.
 //
 // Durability order of one group (each numbered step completes before the next):
 //   1. if the group does not fit in the current segment: cut to the
@@ -53,6 +54,15 @@
 
 namespace cairn::wal {
 
+// Default Options::io_uring_min_group_bytes. //storage/wal:wal_bench
+// BM_AppendPaired (kernel 6.18, ext4 on virtio) found pwrite+fdatasync faster
+// at p50 than io_uring's linked write+fsync for every group size measured,
+// 0.35 KB to 1.3 MB (by 12-19 us at 0.35-80 KB, i.e. ~10% of a ~120 us
+// append), so every group a Raft Ready produces in practice takes that path;
+// io_uring is kept only for groups of 1 MiB and more, where the two were
+// within noise. Re-measure before lowering it.
+inline constexpr uint64_t kDefaultIoUringMinGroupBytes = uint64_t{1} << 20;
+
 struct Options {
   io::Env* env = io::DefaultEnv();
   // Size each segment is preallocated to; a segment is cut when the next
@@ -60,6 +70,13 @@ struct Options {
   uint64_t segment_bytes = kDefaultSegmentBytes;
   // false forces the pwrite+fdatasync path (e.g. to crash-test through FaultEnv).
   bool use_io_uring = true;
+  // With io_uring available, groups (and segment heads) of fewer bytes than
+  // this are still written with pwrite+fdatasync, which is faster at one
+  // appender (io_uring runs every fdatasync on an io-wq worker thread: one
+  // more hand-off; see io_backend.h). Same bytes, same durability order
+  // (write, then fdatasync, both done before Append returns), same errors
+  // (sticky IOError) either way. 0: every group through io_uring.
+  uint64_t io_uring_min_group_bytes = kDefaultIoUringMinGroupBytes;
   // Preallocate the next segment on a background thread right after a cut;
   // false does it lazily on the cutting thread (deterministic crash steps).
   bool preallocate_in_background = true;
@@ -128,6 +145,9 @@ class Wal {
     uint64_t batches = 0;  // Append calls made durable
     uint64_t groups = 0;   // write+fdatasync pairs that carried them
     uint64_t bytes = 0;    // record bytes written by those groups
+    // write+fdatasync pairs (groups and segment heads) that went through
+    // io_uring; the others used pwrite+fdatasync.
+    uint64_t io_uring_writes = 0;
   };
   Stats stats() const;
   const std::optional<TornTail>& torn_tail() const { return torn_tail_; }
@@ -178,6 +198,7 @@ class Wal {
   LogState state_{0, LogState::kCollectNone};  // as of the last durable group
   Status failed_;                              // sticky I/O error
   Stats stats_;
+  uint64_t io_uring_writes_ = 0;  // backend_->io_uring_writes() after the last group
 
   // Owned by the current group leader (or Open).
   std::unique_ptr<io::File> current_;  // segments_.back()

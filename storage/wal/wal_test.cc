@@ -30,6 +30,7 @@ class WalTest : public ::testing::TestWithParam<bool> {
     Options options;
     options.segment_bytes = kTestSegmentBytes;
     options.use_io_uring = GetParam();
+    options.io_uring_min_group_bytes = 0;  // every group through the chosen path (adaptive: io_path_test)
     options.log = [this](std::string_view line) { log_.emplace_back(line); };
     return options;
   }
