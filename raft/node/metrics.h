@@ -29,6 +29,8 @@ struct NodeMetrics {
   std::atomic<uint64_t> reads_rejected_full{0};
   std::atomic<uint64_t> read_index_requests{0};  // RawNode::ReadIndex calls (one per batch)
   std::atomic<uint64_t> reads_timed_out{0};
+  // Asynchronous readers holding a read index, waiting for apply (counted in the bound too).
+  std::atomic<uint64_t> reads_waiting_apply{0};  // gauge
   // Raft loop.
   std::atomic<uint64_t> readies{0};
   // Readies whose handling (send, persist, hand-off) took longer than two

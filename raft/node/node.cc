@@ -219,7 +219,8 @@ Status Node::ReadIndex(std::chrono::milliseconds timeout, Index* index) {
   std::unique_lock<std::mutex> lk(mu_);
   if (!failed_.ok()) return failed_;
   if (stopping_) return Stopped();
-  if (metrics_.reads_pending.load(std::memory_order_relaxed) >= options_.max_pending_reads) {
+  if (metrics_.reads_pending.load(std::memory_order_relaxed) + apply_waiters_.size() >=
+      options_.max_pending_reads) {
     Inc(metrics_.reads_rejected_full);
     return Status::Unavailable("raft: too many pending reads");
   }
@@ -238,6 +239,28 @@ Status Node::ReadIndex(std::chrono::milliseconds timeout, Index* index) {
     return applied ? Stopped() : Status::Unavailable("raft: timed out waiting for apply");
   }
   *index = reader->index;
+  return Status::Ok();
+}
+
+Status Node::ReadIndexAsync(std::chrono::milliseconds timeout, ReadDone done) {
+  assert(done);
+  if (leader() == kNoNode) return NoLeader();
+  auto reader = std::make_shared<Reader>();
+  reader->async_done = std::move(done);
+  reader->deadline = std::chrono::steady_clock::now() + timeout;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!failed_.ok()) return failed_;
+    if (stopping_) return Stopped();
+    if (metrics_.reads_pending.load(std::memory_order_relaxed) + apply_waiters_.size() >=
+        options_.max_pending_reads) {
+      Inc(metrics_.reads_rejected_full);
+      return Status::Unavailable("raft: too many pending reads");
+    }
+    readers_.push_back(std::move(reader));
+    Inc(metrics_.reads_pending);
+  }
+  raft_cv_.notify_one();
   return Status::Ok();
 }
 
@@ -300,6 +323,7 @@ void Node::RaftLoop() {
         FailInflightReads(Status::Unavailable("raft: read index timed out"));
       }
     }
+    if (ticks > 0) ExpireAsyncReads(std::chrono::steady_clock::now());
     for (Message& m : inbound) {
       if (!rn_->Step(std::move(m)).ok()) Inc(metrics_.inbound_step_errors);
     }
@@ -349,6 +373,7 @@ void Node::RaftLoop() {
   for (auto& r : apply_requests) r();
   for (auto& r : readers) inflight_readers_.push_back(r);
   FailInflightReads(why);
+  FailApplyWaiters(why);
 }
 
 void Node::IssueReadIndex() {
@@ -373,24 +398,41 @@ void Node::IssueReadIndex() {
 void Node::CompleteReads(const std::vector<ReadState>& states) {
   for (const ReadState& rs : states) {
     if (inflight_ctx_.empty() || rs.request_ctx != inflight_ctx_) continue;
+    std::vector<ReadDone> ready_now;  // asynchronous readers whose index is applied already
     {
       std::lock_guard<std::mutex> lk(mu_);
       for (auto& r : inflight_readers_) {
+        if (r->async_done) {
+          if (applied_ >= rs.index) {
+            ready_now.push_back(std::move(r->async_done));
+          } else {
+            apply_waiters_.push_back(ApplyWaiter{rs.index, r->deadline, std::move(r->async_done)});
+            std::push_heap(apply_waiters_.begin(), apply_waiters_.end(), LaterIndex);
+          }
+          continue;
+        }
         r->done = true;
         r->index = rs.index;
       }
       metrics_.reads_pending.fetch_sub(inflight_readers_.size(), std::memory_order_relaxed);
+      Set(metrics_.reads_waiting_apply, apply_waiters_.size());
     }
     waiters_cv_.notify_all();
     inflight_readers_.clear();
     inflight_ctx_.clear();
+    for (ReadDone& d : ready_now) d(Status::Ok(), rs.index);
   }
 }
 
 void Node::FailInflightReads(const Status& s) {
+  std::vector<ReadDone> async;
   {
     std::lock_guard<std::mutex> lk(mu_);
     for (auto& r : inflight_readers_) {
+      if (r->async_done) {
+        async.push_back(std::move(r->async_done));
+        continue;
+      }
       r->done = true;
       r->status = s;
     }
@@ -399,6 +441,64 @@ void Node::FailInflightReads(const Status& s) {
   waiters_cv_.notify_all();
   inflight_readers_.clear();
   inflight_ctx_.clear();
+  for (ReadDone& d : async) d(s, 0);
+}
+
+void Node::ExpireAsyncReads(std::chrono::steady_clock::time_point now) {
+  std::vector<ReadDone> no_read_state;
+  std::vector<ReadDone> not_applied;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    // Readers in the request in flight and those queued behind it (readers_, guarded by mu_ like
+    // the heap; inflight_readers_ belongs to this, the raft thread).
+    auto expired = [&](std::shared_ptr<Reader>& r) {
+      if (!r->async_done || r->deadline > now) return false;
+      no_read_state.push_back(std::move(r->async_done));
+      return true;
+    };
+    inflight_readers_.erase(std::remove_if(inflight_readers_.begin(), inflight_readers_.end(), expired),
+                            inflight_readers_.end());
+    readers_.erase(std::remove_if(readers_.begin(), readers_.end(), expired), readers_.end());
+    metrics_.reads_pending.fetch_sub(no_read_state.size(), std::memory_order_relaxed);
+    auto late = [&](ApplyWaiter& w) {
+      if (w.deadline > now) return false;
+      not_applied.push_back(std::move(w.done));
+      return true;
+    };
+    auto kept = std::remove_if(apply_waiters_.begin(), apply_waiters_.end(), late);
+    if (kept != apply_waiters_.end()) {
+      apply_waiters_.erase(kept, apply_waiters_.end());
+      std::make_heap(apply_waiters_.begin(), apply_waiters_.end(), LaterIndex);
+      Set(metrics_.reads_waiting_apply, apply_waiters_.size());
+    }
+  }
+  Inc(metrics_.reads_timed_out, no_read_state.size() + not_applied.size());
+  for (ReadDone& d : no_read_state) d(Status::Unavailable("raft: read index timed out"), 0);
+  for (ReadDone& d : not_applied) d(Status::Unavailable("raft: timed out waiting for apply"), 0);
+}
+
+void Node::CompleteApplyWaitersLocked(std::unique_lock<std::mutex>& lk) {
+  if (apply_waiters_.empty() || apply_waiters_.front().index > applied_) return;
+  std::vector<ApplyWaiter> ready;
+  while (!apply_waiters_.empty() && apply_waiters_.front().index <= applied_) {
+    std::pop_heap(apply_waiters_.begin(), apply_waiters_.end(), LaterIndex);
+    ready.push_back(std::move(apply_waiters_.back()));
+    apply_waiters_.pop_back();
+  }
+  Set(metrics_.reads_waiting_apply, apply_waiters_.size());
+  lk.unlock();
+  for (ApplyWaiter& w : ready) w.done(Status::Ok(), w.index);
+  lk.lock();
+}
+
+void Node::FailApplyWaiters(const Status& s) {
+  std::vector<ApplyWaiter> waiters;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    waiters.swap(apply_waiters_);
+    Set(metrics_.reads_waiting_apply, 0);
+  }
+  for (ApplyWaiter& w : waiters) w.done(s, 0);
 }
 
 bool Node::HandleReady() {
@@ -485,9 +585,12 @@ void Node::ApplyLoop() {
     Set(metrics_.applied_index, applied_);
     raft_cv_.notify_one();
     waiters_cv_.notify_all();
+    CompleteApplyWaitersLocked(lk);
   }
   apply_queue_.clear();
   Set(metrics_.apply_queued, 0);
+  lk.unlock();
+  FailApplyWaiters(Stopped());
 }
 
 }  // namespace cairn::raft::node

@@ -20,8 +20,12 @@
 // A WAL error is fatal (fsyncgate): the raft thread stops, failed() says why,
 // and every later call fails with that status.
 //
-// Reads: concurrent ReadIndex callers share one RawNode::ReadIndex request;
-// each returns once the applied index covers the read index.
+// Reads: concurrent ReadIndex and ReadIndexAsync callers share one
+// RawNode::ReadIndex request; each completes once the applied index covers the
+// read index. Blocking callers wait on a condition variable; asynchronous ones
+// hold no thread: when the read state arrives (raft thread, step 4) they
+// complete at once if applied already covers the index, otherwise they wait in
+// a min-heap by index that the apply thread pops after each applied batch.
 //
 // Thread-safety: every public method may be called from any thread.
 // From the apply callback, call only ApplyConfChange and Compact (served by
@@ -77,7 +81,8 @@ struct NodeOptions {
   size_t max_pending_proposals = 4096;  // beyond: Propose fails at once
   size_t max_inbound_messages = 8192;   // beyond: received messages are dropped
   size_t max_apply_batches = 64;        // beyond: the raft thread waits
-  size_t max_pending_reads = 4096;      // beyond: ReadIndex fails at once
+  // Readers without a read state plus asynchronous readers waiting for apply.
+  size_t max_pending_reads = 4096;      // beyond: ReadIndex(Async) fails at once
   // A ReadIndex request unanswered for this many ticks fails its readers
   // (e.g. lost in a leader change). 0: 2 * election_ticks.
   int read_timeout_ticks = 0;
@@ -122,6 +127,21 @@ class Node {
   // Linearizable read barrier: obtains a read index (batched with concurrent
   // callers), waits until the applied index covers it and returns it.
   Status ReadIndex(std::chrono::milliseconds timeout, Index* index);
+  // Asynchronous ReadIndex: no thread waits. An error known at once (no known
+  // leader, node stopped or failed, too many pending reads) is returned and
+  // `done` is never called. Otherwise returns OK and `done(status, index)` runs
+  // exactly once, with OK and the read index once applied >= index, or with the
+  // error ReadIndex would return: "raft: read index timed out" (the request got
+  // no answer within read_timeout_ticks, or `timeout` passed before the read
+  // state came), "raft: timed out waiting for apply" (`timeout` passed before
+  // applied reached the index), "raft: no leader" (leader lost while the
+  // request was in flight), "raft: node stopped" (Stop) or the fatal error.
+  // `timeout` is checked on ticks, so it fires up to one tick late (with
+  // tick_interval 0, only when the owner calls Tick()).
+  // `done` runs on the raft thread or the apply thread, never on the caller's:
+  // it must be quick and must not block (hand real work to another thread); it
+  // may call ReadIndexAsync but no blocking Node method.
+  Status ReadIndexAsync(std::chrono::milliseconds timeout, std::function<void(Status, Index)> done);
   // Waits until the applied index is >= index.
   Status WaitApplied(Index index, std::chrono::milliseconds timeout);
 
@@ -156,11 +176,22 @@ class Node {
   };
   // Queues a proposal (REQUIRES: mu_ not held); errors that are known at once.
   Status Enqueue(Proposal p, std::future<Status>* result);
+  using ReadDone = std::function<void(Status, Index)>;
   struct Reader {
-    bool done = false;
+    bool done = false;  // blocking readers: set under mu_ when answered
     Status status;
     Index index = 0;
+    ReadDone async_done;  // asynchronous readers (ReadIndexAsync): non-empty
+    std::chrono::steady_clock::time_point deadline;  // asynchronous readers
   };
+  // An asynchronous reader that has its read index and waits for applied >= index.
+  struct ApplyWaiter {
+    Index index = 0;
+    std::chrono::steady_clock::time_point deadline;
+    ReadDone done;
+  };
+  // Orders apply_waiters_ as a min-heap by index.
+  static bool LaterIndex(const ApplyWaiter& a, const ApplyWaiter& b) { return a.index > b.index; }
   using Task = std::function<void(RawNode&)>;
 
   explicit Node(NodeOptions options);
@@ -178,6 +209,13 @@ class Node {
   void IssueReadIndex();
   void CompleteReads(const std::vector<ReadState>& states);
   void FailInflightReads(const Status& s);
+  // Raft thread, on ticks: fails asynchronous readers whose caller deadline passed.
+  void ExpireAsyncReads(std::chrono::steady_clock::time_point now);
+  // Completes (outside mu_) the apply waiters whose index is covered by applied_.
+  // REQUIRES: lk holds mu_; it is released while callbacks run and re-taken.
+  void CompleteApplyWaitersLocked(std::unique_lock<std::mutex>& lk);
+  // Fails every apply waiter with `s` (REQUIRES: mu_ not held).
+  void FailApplyWaiters(const Status& s);
   void Fail(const Status& s);
 
   NodeOptions options_;
@@ -203,6 +241,8 @@ class Node {
   // Apply queue.
   std::deque<ApplyBatch> apply_queue_;
   Index applied_ = 0;
+  // Asynchronous readers waiting for applied_ >= their index (min-heap by index, LaterIndex).
+  std::vector<ApplyWaiter> apply_waiters_;
 
   // Raft thread only: the ReadIndex request in flight.
   std::string inflight_ctx_;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -187,6 +188,225 @@ TEST_F(NodeTest, ConcurrentReadsShareReadIndexRequests) {
   const uint64_t requests = cluster_.node(follower)->metrics().read_index_requests.load() - before;
   EXPECT_LT(requests, static_cast<uint64_t>(kReaders * 5));
   EXPECT_EQ(cluster_.node(follower)->metrics().reads_pending.load(), 0u);
+}
+
+// Collects ReadIndexAsync completions.
+struct AsyncReads {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::pair<Status, Index>> results;
+  std::vector<Index> applied_at_done;  // node->applied() seen inside each callback
+
+  std::function<void(Status, Index)> Callback(Node* n) {
+    return [this, n](Status s, Index idx) {
+      std::lock_guard<std::mutex> lk(mu);
+      results.emplace_back(std::move(s), idx);
+      applied_at_done.push_back(n->applied());
+      cv.notify_all();
+    };
+  }
+  bool WaitFor(size_t count, std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lk(mu);
+    return cv.wait_for(lk, timeout, [&] { return results.size() >= count; });
+  }
+  size_t size() {
+    std::lock_guard<std::mutex> lk(mu);
+    return results.size();
+  }
+};
+
+TEST_F(NodeTest, ReadIndexAsyncBatchesAndCoversPriorWrites) {
+  StartAll();
+  const NodeId leader = cluster_.WaitForLeader(5s);
+  ASSERT_NE(leader, kNoNode);
+  ProposeN(leader, "r", 5);
+  ASSERT_TRUE(cluster_.WaitRecorded(leader, 5, 10s));
+  const Index written = cluster_.node(leader)->applied();
+  const NodeId follower = leader == 1 ? 2 : 1;
+  Node* n = cluster_.node(follower);
+  const uint64_t before = n->metrics().read_index_requests.load();
+  constexpr size_t kReaders = 200;
+  AsyncReads reads;
+  for (size_t i = 0; i < kReaders; ++i) ASSERT_TRUE(n->ReadIndexAsync(5s, reads.Callback(n)).ok());
+  ASSERT_TRUE(reads.WaitFor(kReaders, 10s));
+  std::lock_guard<std::mutex> lk(reads.mu);
+  for (size_t i = 0; i < kReaders; ++i) {
+    ASSERT_TRUE(reads.results[i].first.ok()) << reads.results[i].first.ToString();
+    EXPECT_GE(reads.results[i].second, written);
+    EXPECT_GE(reads.applied_at_done[i], reads.results[i].second);  // applied covers it at completion
+  }
+  // Readers queued while a request is in flight join the next one.
+  EXPECT_LT(n->metrics().read_index_requests.load() - before, kReaders);
+  EXPECT_EQ(cluster_.Recorded(follower).size(), 5u);
+  EXPECT_EQ(n->metrics().reads_pending.load(), 0u);
+  EXPECT_EQ(n->metrics().reads_waiting_apply.load(), 0u);
+}
+
+TEST_F(NodeTest, ReadIndexAsyncFailsAtOnceWithoutLeader) {
+  LocalNetwork net;
+  TestCluster cluster(
+      3, {[&](NodeId id) { return net.TransportFor(id); }, [&](NodeId id, Node* n) { net.Attach(id, n); }},
+      0ms);  // no ticker: nobody ever campaigns
+  ASSERT_TRUE(cluster.Start(1).ok());
+  bool called = false;
+  Status s = cluster.node(1)->ReadIndexAsync(100ms, [&](Status, Index) { called = true; });
+  EXPECT_EQ(s.message(), "raft: no leader");
+  cluster.Stop(1);
+  EXPECT_FALSE(called);  // an error returned at once is never also delivered to done
+}
+
+TEST_F(NodeTest, ReadIndexAsyncTimesOutWithoutReadState) {
+  StartAll();
+  const NodeId leader = cluster_.WaitForLeader(5s);
+  ASSERT_NE(leader, kNoNode);
+  const NodeId follower = leader == 1 ? 2 : 1;
+  Node* n = cluster_.node(follower);
+  net_.Isolate(follower, true);  // its ReadIndex request never reaches the leader
+  AsyncReads reads;
+  ASSERT_TRUE(n->ReadIndexAsync(1ms, reads.Callback(n)).ok());
+  // The caller's deadline is checked on the next ticks (5 ms), before any election timeout.
+  ASSERT_TRUE(reads.WaitFor(1, 5s));
+  std::lock_guard<std::mutex> lk(reads.mu);
+  EXPECT_EQ(reads.results[0].first.message(), "raft: read index timed out");
+  EXPECT_EQ(n->metrics().reads_pending.load(), 0u);
+  EXPECT_GE(n->metrics().reads_timed_out.load(), 1u);
+  net_.Isolate(follower, false);
+}
+
+TEST_F(NodeTest, ReadIndexAsyncFailsOnStopWhileInFlight) {
+  StartAll();
+  const NodeId leader = cluster_.WaitForLeader(5s);
+  ASSERT_NE(leader, kNoNode);
+  const NodeId follower = leader == 1 ? 2 : 1;
+  Node* n = cluster_.node(follower);
+  net_.Isolate(follower, true);
+  AsyncReads reads;
+  ASSERT_TRUE(n->ReadIndexAsync(10s, reads.Callback(n)).ok());
+  n->Stop();
+  ASSERT_EQ(reads.size(), 1u);  // Stop returns after every reader completed
+  std::lock_guard<std::mutex> lk(reads.mu);
+  EXPECT_EQ(reads.results[0].first.message(), "raft: node stopped");
+  net_.Isolate(follower, false);
+}
+
+// A lone voter whose apply callback blocks on the entry "block" until Release(): a read index
+// that is committed but not applied.
+class GatedSingleNode {
+ public:
+  GatedSingleNode() {
+    const char* tmp = getenv("TEST_TMPDIR");
+    std::string tmpl = std::string(tmp ? tmp : "/tmp") + "/gatedXXXXXX";
+    dir_ = mkdtemp(tmpl.data());
+    NodeOptions o;
+    o.raft.id = 1;
+    o.log.dir = dir_ + "/wal";
+    o.log.wal_options.log = [](std::string_view) {};
+    o.log.initial_conf_state.voters = {1};
+    o.transport = net_.TransportFor(1);
+    o.tick_interval = 0ms;  // the test ticks
+    o.apply = [this](ApplyBatch&& b) {
+      for (const Entry& e : b.entries) {
+        if (e.data != "block") continue;
+        std::unique_lock<std::mutex> lk(mu_);
+        blocked_ = true;
+        cv_.notify_all();
+        cv_.wait(lk, [&] { return released_; });
+      }
+    };
+    EXPECT_TRUE(Node::Start(std::move(o), &node_).ok());
+    EXPECT_TRUE(node_->Campaign().ok());
+    for (int i = 0; i < 2000 && node_->leader() != 1; ++i) std::this_thread::sleep_for(1ms);
+    EXPECT_EQ(node_->leader(), 1u);
+  }
+  ~GatedSingleNode() {
+    Release();
+    node_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  // Proposes "block" and waits until the apply thread is stuck on it.
+  void Block() {
+    ASSERT_TRUE(node_->Propose("block").ok());
+    std::unique_lock<std::mutex> lk(mu_);
+    ASSERT_TRUE(cv_.wait_for(lk, 5s, [&] { return blocked_; }));
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lk(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+  Node* node() { return node_.get(); }
+
+ private:
+  LocalNetwork net_;
+  std::string dir_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool blocked_ = false;
+  bool released_ = false;
+  std::unique_ptr<Node> node_;
+};
+
+TEST(NodeReadAsync, CompletesFromTheApplyPathOnceApplied) {
+  GatedSingleNode g;
+  Node* n = g.node();
+  AsyncReads early;  // nothing is pending: completes when the read state arrives
+  ASSERT_TRUE(n->ReadIndexAsync(5s, early.Callback(n)).ok());
+  ASSERT_TRUE(early.WaitFor(1, 5s));
+  {
+    std::lock_guard<std::mutex> lk(early.mu);
+    ASSERT_TRUE(early.results[0].first.ok());
+  }
+  g.Block();
+  AsyncReads reads;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(n->ReadIndexAsync(5s, reads.Callback(n)).ok());
+  for (int i = 0; i < 2000 && n->metrics().reads_waiting_apply.load() < 3; ++i) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(n->metrics().reads_waiting_apply.load(), 3u);
+  EXPECT_EQ(reads.size(), 0u);  // the read index (the "block" entry) is not applied yet
+  const Index before = n->applied();
+  g.Release();
+  ASSERT_TRUE(reads.WaitFor(3, 5s));
+  std::lock_guard<std::mutex> lk(reads.mu);
+  for (size_t i = 0; i < 3; ++i) {
+    ASSERT_TRUE(reads.results[i].first.ok()) << reads.results[i].first.ToString();
+    EXPECT_GT(reads.results[i].second, before);
+    EXPECT_GE(reads.applied_at_done[i], reads.results[i].second);
+  }
+  EXPECT_EQ(n->metrics().reads_waiting_apply.load(), 0u);
+}
+
+TEST(NodeReadAsync, TimesOutWaitingForApplyOnTick) {
+  GatedSingleNode g;
+  Node* n = g.node();
+  g.Block();
+  AsyncReads reads;
+  ASSERT_TRUE(n->ReadIndexAsync(1ms, reads.Callback(n)).ok());
+  for (int i = 0; i < 2000 && n->metrics().reads_waiting_apply.load() < 1; ++i) std::this_thread::sleep_for(1ms);
+  ASSERT_EQ(n->metrics().reads_waiting_apply.load(), 1u);
+  std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(reads.size(), 0u);  // deadlines are checked on ticks only
+  n->Tick();
+  ASSERT_TRUE(reads.WaitFor(1, 5s));
+  std::lock_guard<std::mutex> lk(reads.mu);
+  EXPECT_EQ(reads.results[0].first.message(), "raft: timed out waiting for apply");
+  EXPECT_EQ(n->metrics().reads_waiting_apply.load(), 0u);
+}
+
+TEST(NodeReadAsync, StopFailsReadersWaitingForApply) {
+  GatedSingleNode g;
+  Node* n = g.node();
+  g.Block();
+  AsyncReads reads;
+  ASSERT_TRUE(n->ReadIndexAsync(10s, reads.Callback(n)).ok());
+  for (int i = 0; i < 2000 && n->metrics().reads_waiting_apply.load() < 1; ++i) std::this_thread::sleep_for(1ms);
+  ASSERT_EQ(n->metrics().reads_waiting_apply.load(), 1u);
+  std::thread stopper([n] { n->Stop(); });  // the raft thread fails the waiters as it exits
+  const bool done = reads.WaitFor(1, 5s);
+  g.Release();  // lets the apply thread finish so Stop can join it
+  stopper.join();
+  ASSERT_TRUE(done);
+  std::lock_guard<std::mutex> lk(reads.mu);
+  EXPECT_EQ(reads.results[0].first.message(), "raft: node stopped");
+  EXPECT_EQ(n->ReadIndexAsync(1s, [](Status, Index) {}).code(), Status::Code::kUnavailable);
 }
 
 TEST_F(NodeTest, ConfChangeAddLearnerPassesThroughApply) {

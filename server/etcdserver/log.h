@@ -100,6 +100,17 @@ class Log {
     if (!WaitApplied(committed_index(), timeout)) return Status::Unavailable("etcdserver: request timed out");
     return Status::Ok();
   }
+  // Asynchronous read barrier: `done` runs exactly once with what ReadBarrier(timeout) would
+  // return. RaftLog: no thread waits for the ReadIndex round or the apply; `done` then runs on a
+  // log thread (raft or apply) or inline, and must be quick: hand the read itself to another
+  // thread. Default: calls the blocking ReadBarrier on the caller's thread, then `done`.
+  virtual void ReadBarrierAsync(std::chrono::milliseconds timeout, std::function<void(const Status&)> done) {
+    done(ReadBarrier(timeout));
+  }
+  // True when ReadBarrierAsync called now could block its caller (the default does; RaftLog
+  // only while no leader is known, as it then waits for one like ReadBarrier does). Callers that
+  // must not block (gRPC threads) then call it from a thread that may.
+  virtual bool ReadBarrierAsyncMayBlock() const { return true; }
   // True when a linearizable read may be served from the applied state right now, without a
   // read barrier (a lone voter that leads: every acknowledged write is applied already).
   virtual bool LocalReadIsLinearizable() const { return applied_index() >= committed_index(); }

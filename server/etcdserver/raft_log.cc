@@ -197,6 +197,20 @@ Status RaftLog::ReadBarrier(std::chrono::milliseconds timeout) {
   return ToEtcd(node_->ReadIndex(timeout, &index));
 }
 
+void RaftLog::ReadBarrierAsync(std::chrono::milliseconds timeout, std::function<void(const Status&)> done) {
+  if (node_ == nullptr) return done(Status::Unavailable(std::string(kErrStopped)));
+  if (LocalReadIsLinearizable()) return done(Status::Ok());
+  // Blocks like ReadBarrier, but only while no leader is known (ReadBarrierAsyncMayBlock).
+  if (node_->leader() == raft::kNoNode && !WaitForLeader()) return done(EtcdError(kErrNoLeader));
+  auto shared = std::make_shared<std::function<void(const Status&)>>(std::move(done));
+  Status s = node_->ReadIndexAsync(timeout, [shared](Status st, raft::Index) { (*shared)(ToEtcd(st)); });
+  if (!s.ok()) (*shared)(ToEtcd(s));  // refused at once: the node never calls back
+}
+
+bool RaftLog::ReadBarrierAsyncMayBlock() const {
+  return node_ == nullptr ? false : node_->leader() == raft::kNoNode && !LocalReadIsLinearizable();
+}
+
 Status RaftLog::ProposeConfChange(const raft::ConfChange& cc) {
   if (node_ == nullptr) return Status::Unavailable(std::string(kErrStopped));
   if (node_->leader() == raft::kNoNode && !WaitForLeader()) return EtcdError(kErrNoLeader);

@@ -67,6 +67,8 @@ class RaftLog final : public Log {
   bool WaitApplied(uint64_t index, std::chrono::milliseconds timeout) override;
   LeaderInfo leader() const override;
   Status ReadBarrier(std::chrono::milliseconds timeout) override;
+  void ReadBarrierAsync(std::chrono::milliseconds timeout, std::function<void(const Status&)> done) override;
+  bool ReadBarrierAsyncMayBlock() const override;
   bool LocalReadIsLinearizable() const override;
   Status ProposeConfChange(const raft::ConfChange& cc) override;
   Status TransferLeader(uint64_t transferee) override;

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <thread>
+
+#include "server/etcdserver/errors.h"
 
 namespace cairn::etcdserver {
 namespace {
@@ -167,6 +170,51 @@ TEST_F(RaftLogTest, ConfChangesReachTheApplierAndRaft) {
   ASSERT_EQ(applier.conf_changes.size(), 1u);
   EXPECT_EQ(applier.conf_changes[0].node_id, 2u);
   EXPECT_EQ(applier.conf_changes[0].context, "ctx");
+}
+
+TEST_F(RaftLogTest, ReadBarrierAsyncShortcutAndReadIndexErrors) {
+  FakeApplier applier(1);
+  Start(&applier, 1);
+  // A lone leading voter: answered inline, never blocking.
+  EXPECT_FALSE(log_->ReadBarrierAsyncMayBlock());
+  int calls = 0;
+  Status got = Status::Unavailable("not called");
+  log_->ReadBarrierAsync(1s, [&](const Status& s) {
+    ++calls;
+    got = s;
+  });
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(got.ok()) << got.ToString();
+
+  // A second voter that never answers: the ReadIndex round cannot complete.
+  ASSERT_TRUE(log_->ProposeConfChange(raft::ConfChange{raft::ConfChangeType::kAddNode, 2, ""}).ok());
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (log_->LocalReadIsLinearizable() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
+  ASSERT_FALSE(log_->LocalReadIsLinearizable());
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Status> results;
+  auto done = [&](const Status& s) {
+    std::lock_guard<std::mutex> lock(mu);
+    results.push_back(s);
+    cv.notify_all();
+  };
+  log_->ReadBarrierAsync(30ms, done);
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, 5s, [&] { return !results.empty(); }));
+    // Timed out (ticks every 10 ms), unless check-quorum already deposed the leader.
+    const std::string& m = results[0].message();
+    EXPECT_TRUE(m == kErrTimeout || m == kErrNoLeader) << results[0].ToString();
+  }
+  log_->Stop();
+  log_->ReadBarrierAsync(1s, done);  // the stopped node refuses at once
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_TRUE(results[1].message() == kErrStopped || results[1].message() == kErrNoLeader)
+      << results[1].ToString();
 }
 
 }  // namespace

@@ -268,9 +268,18 @@ void EtcdServer::WhenReadable(Read read) {
     read(Status::Ok());
     return;
   }
-  // The read point is ahead of what is applied: wait for it on the read pool.
   auto task = std::make_shared<Read>(std::move(read));
-  if (!read_pool_.Post([this, task] { (*task)(LinearizableReadNotify()); })) (*task)(EtcdError(kErrStopped));
+  if (log_->ReadBarrierAsyncMayBlock()) {
+    // The barrier would block (no leader known yet, or a Log without an asynchronous one): wait on
+    // the read pool, never on the caller's (gRPC) thread.
+    if (!read_pool_.Post([this, task] { (*task)(LinearizableReadNotify()); })) (*task)(EtcdError(kErrStopped));
+    return;
+  }
+  // No thread waits for the ReadIndex round or the apply. `done` runs on a log thread (raft or
+  // apply), which must never execute a read or a user callback: both go to the read pool.
+  log_->ReadBarrierAsync(options_.request_timeout, [this, task](const Status& st) {
+    if (!read_pool_.Post([task, st] { (*task)(st); })) (*task)(EtcdError(kErrStopped));
+  });
 }
 
 void EtcdServer::RangeAsync(const etcdserverpb::RangeRequest& req, Done<etcdserverpb::RangeResponse> done) {

@@ -14,8 +14,9 @@
 // blocks on a proposal): a write registers a callback with a deadline in the wait registry and
 // returns; the apply thread runs the callback, or the timeout thread does with "etcdserver:
 // request timed out" once request_timeout has passed. A linearizable read is served inline when
-// everything committed is already applied, else on a small read pool that waits for the read
-// point. The blocking methods are thin wrappers over the same code and return the same results.
+// it may be (a lone leading voter), else the Log's asynchronous read barrier (Raft: a batched
+// ReadIndex that holds no thread) completes it and a small read pool runs the read. The
+// blocking methods are thin wrappers over the same code and return the same results.
 //
 // Backend (DESIGN.md §4 step 4): over the bolt backend (OpenBoltBackend, member/snap/db) the
 // housekeeping loop calls CommitIfDue every watch_sync_interval; every commit carries
@@ -224,9 +225,11 @@ class EtcdServer final : public Applier {
   template <typename Resp>
   void ProposeKv(InternalRequest* req, Done<Resp> done);
   // Runs `read(status)` once a linearizable read arriving now may be served: inline when the read
-  // point is already applied (ReadPointReachedNow), else on the read pool after
-  // LinearizableReadNotify (status: its error, or kErrStopped). The one place that decides how a
-  // linearizable read waits (Raft: an asynchronous ReadIndex belongs here).
+  // point is already applied (ReadPointReachedNow), else on the read pool once
+  // Log::ReadBarrierAsync completes (Raft: an asynchronous, batched ReadIndex; no thread waits),
+  // or, when that barrier would block (Log::ReadBarrierAsyncMayBlock), on the read pool after the
+  // blocking LinearizableReadNotify. status: the barrier's error, or kErrStopped. The one place
+  // that decides how a linearizable read waits.
   template <typename Read>
   void WhenReadable(Read read);
   // Reads without a read-point wait (the caller has reached it, or the read is serializable).
@@ -278,8 +281,8 @@ class EtcdServer final : public Applier {
   std::condition_variable timeout_cv_;
   bool timeout_stopping_ = false;
   std::thread timeout_thread_;
-  // Linearizable reads that must wait for the read point.
-  // Linearizable reads that wait for a read index (concurrent waiters share one Raft ReadIndex).
+  // Runs linearizable reads (and their callbacks) once their read barrier completed, so log
+  // threads never execute a read; and blocking barriers when the asynchronous one would block.
   TaskPool read_pool_{8};
   std::atomic<uint64_t> next_request_id_;
   // backend_->size_bytes(), refreshed every db_size_refresh_interval and on each quota failure: the

@@ -1,6 +1,6 @@
-// TaskPool: a fixed set of threads running posted tasks in FIFO order. The server core uses it
-// for the few requests that must block (a linearizable read that arrives while committed entries
-// are still being applied), so that the callback gRPC threads never block.
+// TaskPool: a fixed set of threads running posted tasks in FIFO order. The server core runs on it
+// the linearizable reads whose read barrier completed on a log thread (which must not execute
+// reads), and the few reads that must block, so that the callback gRPC threads never block.
 //
 // Bounds: `threads` threads; the queue is bounded by the callers (one task per in-flight RPC).
 // Stop() runs what is queued, then joins; Post after Stop returns false and drops the task.
