@@ -4,6 +4,10 @@
 #include "server/api/watch_service.h"
 
 #include <gtest/gtest.h>
+#include <stdio.h>
+
+#include <memory>
+#include <vector>
 
 #include "server/api/test_cluster.h"
 
@@ -190,6 +194,89 @@ TEST_F(WatchServiceTest, FragmentSplitsLargeResponses) {
   }
   EXPECT_EQ(events, 10);
   EXPECT_GE(fragments, 2);
+}
+
+// Count the threads of this process (the in-process server included).
+int ThreadCount() {
+  FILE* f = fopen("/proc/self/status", "r");
+  char line[256];
+  int threads = -1;
+  while (f != nullptr && fgets(line, sizeof line, f) != nullptr) {
+    if (sscanf(line, "Threads: %d", &threads) == 1) break;
+  }
+  if (f != nullptr) fclose(f);
+  return threads;
+}
+
+// The callback reactor: streams cost no threads (the sync service had two per stream).
+TEST_F(WatchServiceTest, ManyStreamsDoNotAddThreadsAndAllReceiveEvents) {
+  testing::TestMember m;
+  Open(&m);
+  const int before = ThreadCount();
+  constexpr int kStreams = 200;
+  std::vector<std::unique_ptr<grpc::ClientContext>> ctxs;
+  std::vector<std::unique_ptr<grpc::ClientReaderWriter<WatchRequest, WatchResponse>>> streams;
+  for (int i = 0; i < kStreams; i++) {
+    ctxs.push_back(std::make_unique<grpc::ClientContext>());
+    ctxs.back()->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    streams.push_back(stub_->Watch(ctxs.back().get()));
+    WatchRequest req;
+    req.mutable_create_request()->set_key("many");
+    ASSERT_TRUE(streams.back()->Write(req));
+    WatchResponse created;
+    ASSERT_TRUE(streams.back()->Read(&created));
+    ASSERT_TRUE(created.created());
+  }
+  // The sync service added two threads per stream; gRPC may still grow its own pools a little.
+  EXPECT_LT(ThreadCount() - before, kStreams);
+  const int64_t rev = Put("many", "v");
+  for (auto& s : streams) {
+    WatchResponse r;
+    ASSERT_TRUE(s->Read(&r));
+    ASSERT_EQ(r.events_size(), 1);
+    EXPECT_EQ(r.events(0).kv().mod_revision(), rev);
+  }
+  for (int i = 0; i < kStreams; i++) {
+    streams[i]->WritesDone();
+    EXPECT_TRUE(streams[i]->Finish().ok());
+  }
+}
+
+// Responses keep their order across many writes (one StartWrite at a time, kicks while idle).
+TEST_F(WatchServiceTest, EventsArriveInRevisionOrder) {
+  testing::TestMember m;
+  Open(&m);
+  etcdserverpb::WatchCreateRequest c;
+  c.set_key("o");
+  EXPECT_TRUE(Create(c).created());
+  std::vector<int64_t> put_revs;
+  for (int i = 0; i < 300; i++) put_revs.push_back(Put("o", std::to_string(i)));
+  std::vector<int64_t> got;
+  while (got.size() < put_revs.size()) {
+    WatchResponse r = Next();
+    ASSERT_GT(r.events_size(), 0);
+    for (const auto& ev : r.events()) got.push_back(ev.kv().mod_revision());
+  }
+  EXPECT_EQ(got, put_revs);
+}
+
+// clientv3.WithRequireLeader with a leader: served like any stream.
+TEST_F(WatchServiceTest, RequireLeaderWithLeaderIsServed) {
+  testing::TestMember m;
+  member_ = &m;
+  stub_ = etcdserverpb::Watch::NewStub(m.channel);
+  kv_ = etcdserverpb::KV::NewStub(m.channel);
+  ctx_ = std::make_unique<grpc::ClientContext>();
+  ctx_->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  ctx_->AddMetadata("hasleader", "true");
+  stream_ = stub_->Watch(ctx_.get());
+  etcdserverpb::WatchCreateRequest c;
+  c.set_key("l");
+  EXPECT_TRUE(Create(c).created());
+  const int64_t rev = Put("l", "1");
+  WatchResponse r = Next();
+  ASSERT_EQ(r.events_size(), 1);
+  EXPECT_EQ(r.header().revision(), rev);
 }
 
 }  // namespace
