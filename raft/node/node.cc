@@ -212,11 +212,7 @@ Status Node::RunApplyRequest(std::function<Status()> fn) {
   return result.get();  // the raft thread serves every queued request, even when exiting
 }
 
-Status Node::ReadIndex(std::chrono::milliseconds timeout, Index* index) {
-  if (leader() == kNoNode) return NoLeader();
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  auto reader = std::make_shared<Reader>();
-  std::unique_lock<std::mutex> lk(mu_);
+Status Node::AdmitReaderLocked() {
   if (!failed_.ok()) return failed_;
   if (stopping_) return Stopped();
   if (metrics_.reads_pending.load(std::memory_order_relaxed) + apply_waiters_.size() >=
@@ -224,6 +220,15 @@ Status Node::ReadIndex(std::chrono::milliseconds timeout, Index* index) {
     Inc(metrics_.reads_rejected_full);
     return Status::Unavailable("raft: too many pending reads");
   }
+  return Status::Ok();
+}
+
+Status Node::ReadIndex(std::chrono::milliseconds timeout, Index* index) {
+  if (leader() == kNoNode) return NoLeader();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto reader = std::make_shared<Reader>();
+  std::unique_lock<std::mutex> lk(mu_);
+  CAIRN_RETURN_IF_ERROR(AdmitReaderLocked());
   readers_.push_back(reader);
   Inc(metrics_.reads_pending);
   raft_cv_.notify_one();
@@ -250,13 +255,7 @@ Status Node::ReadIndexAsync(std::chrono::milliseconds timeout, ReadDone done) {
   reader->deadline = std::chrono::steady_clock::now() + timeout;
   {
     std::lock_guard<std::mutex> lk(mu_);
-    if (!failed_.ok()) return failed_;
-    if (stopping_) return Stopped();
-    if (metrics_.reads_pending.load(std::memory_order_relaxed) + apply_waiters_.size() >=
-        options_.max_pending_reads) {
-      Inc(metrics_.reads_rejected_full);
-      return Status::Unavailable("raft: too many pending reads");
-    }
+    CAIRN_RETURN_IF_ERROR(AdmitReaderLocked());
     readers_.push_back(std::move(reader));
     Inc(metrics_.reads_pending);
   }

@@ -206,6 +206,8 @@ class Node {
   void ServeApplyRequestsLocked(std::unique_lock<std::mutex>& lk);
   // Queues fn for ServeApplyRequestsLocked and waits for its result.
   Status RunApplyRequest(std::function<Status()> fn);
+  // A new reader may join (running, not failed, under max_pending_reads). REQUIRES: mu_ held.
+  Status AdmitReaderLocked();
   void IssueReadIndex();
   void CompleteReads(const std::vector<ReadState>& states);
   void FailInflightReads(const Status& s);
