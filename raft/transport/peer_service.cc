@@ -125,13 +125,31 @@ grpc::Status PeerService::Probe(grpc::ServerContext* ctx, const ProbeRequest*, P
   return grpc::Status::OK;
 }
 
+std::string ReceivedSnapshotFileName(Term term, Index index) {
+  return std::to_string(term) + "-" + std::to_string(index) + ".snap";
+}
+
+bool ParseReceivedSnapshotFileName(std::string_view name, Index* index) {
+  constexpr std::string_view kSuffix = ".snap";
+  const size_t dash = name.find('-');
+  if (dash == std::string_view::npos || dash == 0 || name.size() <= dash + 1 + kSuffix.size() ||
+      name.substr(name.size() - kSuffix.size()) != kSuffix) {
+    return false;
+  }
+  const std::string_view digits = name.substr(dash + 1, name.size() - kSuffix.size() - dash - 1);
+  if (digits.find_first_not_of("0123456789") != std::string_view::npos) return false;
+  *index = std::strtoull(std::string(digits).c_str(), nullptr, 10);
+  return true;
+}
+
 Status PeerService::ReceiveSnapshotFile(const Message& m, SnapshotChunk chunk,
                                         grpc::ServerReader<SnapshotChunk>* reader, std::string* path,
                                         uint64_t* bytes) {
   const std::string idx = std::to_string(m.snapshot.metadata.index);
   const std::string tmp = options_.snapshot_dir + "/.recv-" + std::to_string(m.from) + "-" + idx + ".tmp";
   const std::string final_path =
-      options_.snapshot_dir + "/" + std::to_string(m.snapshot.metadata.term) + "-" + idx + ".snap";
+      options_.snapshot_dir + "/" +
+      ReceivedSnapshotFileName(m.snapshot.metadata.term, m.snapshot.metadata.index);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Status::FromErrno("open " + tmp, errno);
   Status s;

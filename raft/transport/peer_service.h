@@ -24,6 +24,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "raft/transport/credentials.h"
 #include "raft/transport/handler.h"
@@ -32,6 +33,11 @@
 #include "raft/transport/peer_observer.h"
 
 namespace cairn::raft::transport {
+
+// The name (in snapshot_dir) of a received snapshot: "<term>-<index>.snap" (step 3 above).
+std::string ReceivedSnapshotFileName(Term term, Index index);
+// The snapshot index of such a name; false for any other name.
+bool ParseReceivedSnapshotFileName(std::string_view name, Index* index);
 
 struct PeerServiceOptions {
   NodeId id = kNoNode;  // messages for another node are refused

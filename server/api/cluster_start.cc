@@ -1,19 +1,19 @@
 #include "server/api/cluster_start.h"
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <grpcpp/grpcpp.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <span>
 
 #include "proto/rpc.grpc.pb.h"
+#include "raft/transport/peer_service.h"
 #include "raft/transport/peer_url.h"
 #include "server/etcdserver/bootstrap.h"
 #include "server/etcdserver/member_id.h"
 #include "server/flags/urls.h"
+#include "storage/io/file.h"
 
 namespace cairn::api {
 namespace {
@@ -23,12 +23,6 @@ using etcdserver::Member;
 std::vector<std::string> Sorted(std::vector<std::string> v) {
   std::sort(v.begin(), v.end());
   return v;
-}
-
-std::vector<std::string> UrlStrings(const std::vector<flags::Url>& urls) {
-  std::vector<std::string> out;
-  for (const flags::Url& u : urls) out.push_back(u.String());
-  return out;
 }
 
 // Asks the member at `peer_url` for the membership (etcdserverpb.Cluster/MemberList).
@@ -50,7 +44,7 @@ Status FetchMembers(const std::string& peer_url, const raft::transport::TlsOptio
 
 Status Join(const flags::ServerConfig& config, const std::map<std::string, std::vector<flags::Url>>& cluster,
             const raft::transport::TlsOptions& tls, ClusterStart* out) {
-  const std::vector<std::string> own = Sorted(UrlStrings(config.initial_advertise_peer_urls));
+  const std::vector<std::string> own = Sorted(flags::UrlStrings(config.initial_advertise_peer_urls));
   std::string errors;
   for (const auto& [name, urls] : cluster) {
     if (name == config.name) continue;
@@ -95,24 +89,22 @@ uint64_t ReadMemberIdFile(const std::string& member_dir) {
   return std::strtoull(hex.c_str(), nullptr, 16);
 }
 
-// member/member_id: this member's ID in hex (etcd keeps it in the WAL metadata), written once.
+// member/member_id: this member's ID in hex (etcd keeps it in the WAL metadata), written once:
+// a temporary file, synced, renamed into place, the directory synced.
 Status WriteMemberIdFile(const std::string& member_dir, uint64_t id) {
   const std::string path = member_dir + kMemberIdFile;
   if (ReadMemberIdFile(member_dir) == id) return Status::Ok();
   const std::string tmp = path + ".tmp";
   const std::string text = etcdserver::IdToHex(id) + "\n";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::FromErrno("open " + tmp, errno);
-  const bool ok =
-      ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) return Status::FromErrno("write " + path, errno);
-  int dfd = ::open(member_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return Status::Ok();
+  io::Env* env = io::DefaultEnv();
+  std::unique_ptr<io::File> file;
+  CAIRN_RETURN_IF_ERROR(env->Open(tmp, io::OpenMode::kCreateReadWrite, &file));
+  CAIRN_RETURN_IF_ERROR(file->Truncate(0));
+  CAIRN_RETURN_IF_ERROR(file->WriteAt(0, std::as_bytes(std::span(text.data(), text.size()))));
+  CAIRN_RETURN_IF_ERROR(file->Sync());
+  file.reset();
+  CAIRN_RETURN_IF_ERROR(env->Rename(tmp, path));
+  return env->SyncDir(member_dir);
 }
 
 }  // namespace
@@ -136,7 +128,7 @@ Status PrepareClusterStart(const flags::ServerConfig& config, backend::Backend* 
   uint64_t computed_self = 0;
   for (const auto& [name, urls] : cluster) {
     Member m;
-    m.peer_urls = UrlStrings(urls);
+    m.peer_urls = flags::UrlStrings(urls);
     m.id = etcdserver::ComputeMemberId(m.peer_urls, config.initial_cluster_token);
     if (name == config.name) computed_self = m.id;
     initial.push_back(std::move(m));
@@ -177,7 +169,7 @@ Status PrepareClusterStart(const flags::ServerConfig& config, backend::Backend* 
   if (out->kind == ClusterStart::Kind::kRestart) out->member_id = ReadMemberIdFile(config.MemberDir());
   if (out->member_id == 0) {
     // A data dir without the ID file: this member is the one whose peer URLs are ours.
-    const std::vector<std::string> own = Sorted(UrlStrings(config.initial_advertise_peer_urls));
+    const std::vector<std::string> own = Sorted(flags::UrlStrings(config.initial_advertise_peer_urls));
     for (const Member& m : membership.List()) {
       if (Sorted(m.peer_urls) == own) out->member_id = m.id;
     }
@@ -216,24 +208,20 @@ Status PrepareClusterStart(const flags::ServerConfig& config, backend::Backend* 
 }
 
 std::string PendingReceivedSnapshot(const std::string& snap_dir, uint64_t db_consistent_index) {
-  DIR* d = opendir(snap_dir.c_str());
-  if (d == nullptr) return "";
+  io::Env* env = io::DefaultEnv();
+  std::vector<std::string> names;
+  if (!env->ListDir(snap_dir, &names).ok()) return "";
   std::map<uint64_t, std::string> snaps;  // index -> path
-  while (dirent* e = readdir(d)) {
-    const std::string name = e->d_name;
-    const size_t dash = name.find('-');
-    if (dash == std::string::npos || name.size() < 6 || name.substr(name.size() - 5) != ".snap") continue;
-    const uint64_t index =
-        std::strtoull(name.substr(dash + 1, name.size() - 5 - dash - 1).c_str(), nullptr, 10);
-    snaps[index] = snap_dir + "/" + name;
+  for (const std::string& name : names) {
+    raft::Index index = 0;
+    if (raft::transport::ParseReceivedSnapshotFileName(name, &index)) snaps[index] = snap_dir + "/" + name;
   }
-  closedir(d);
   std::string pending;
   for (const auto& [index, path] : snaps) {
     if (index > db_consistent_index && path == snaps.rbegin()->second) {
       pending = path;
     } else {
-      ::unlink(path.c_str());
+      (void)env->Remove(path);
     }
   }
   return pending;

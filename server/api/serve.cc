@@ -4,11 +4,7 @@
 #include <grpcpp/server_posix.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <unistd.h>
-
-#include <dirent.h>
-#include <fcntl.h>
 
 #include <algorithm>
 #include <atomic>
@@ -30,8 +26,8 @@
 #include "server/api/maintenance_service.h"
 #include "server/api/watch_service.h"
 #include "server/etcdserver/auto_compaction.h"
-#include "server/etcdserver/member_id.h"
 #include "server/etcdserver/bootstrap.h"
+#include "server/etcdserver/member_id.h"
 #include "server/etcdserver/raft_log.h"
 #include "server/flags/startup.h"
 #include "server/http/handlers.h"
@@ -42,51 +38,30 @@
 #include "server/metrics/process_metrics.h"
 #include "server/version.h"
 #include "storage/backend/bolt_backend.h"
+#include "storage/io/file.h"
+#include "storage/wal/format.h"
 
 namespace cairn::api {
 namespace {
 
 using logging::Logger;
 
-Status MkdirAll(const std::string& path) {
-  std::string cur;
-  for (size_t i = 0; i <= path.size(); i++) {
-    if (i == path.size() || (path[i] == '/' && i > 0)) {
-      cur = path.substr(0, i);
-      if (mkdir(cur.c_str(), 0700) != 0 && errno != EEXIST) return Status::FromErrno("mkdir " + cur, errno);
-    }
-  }
-  return Status::Ok();
-}
-
-std::vector<std::string> UrlStrings(const std::vector<flags::Url>& urls) {
-  std::vector<std::string> out;
-  out.reserve(urls.size());
-  for (const flags::Url& u : urls) out.push_back(u.String());
-  return out;
-}
-
 // The WAL directory holds segments: this member has been initialized before.
 bool WalExists(const std::string& dir) {
-  DIR* d = opendir(dir.c_str());
-  if (d == nullptr) return false;
-  bool found = false;
-  while (dirent* e = readdir(d)) {
-    const std::string name = e->d_name;
-    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".wal") == 0) found = true;
-  }
-  closedir(d);
-  return found;
+  std::vector<std::string> names;
+  if (!io::DefaultEnv()->ListDir(dir, &names).ok()) return false;
+  const std::string_view suffix = wal::kSegmentSuffix;
+  return std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+    return n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0;
+  });
 }
 
-Status FsyncDir(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Status::FromErrno("open " + dir, errno);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  return rc == 0 ? Status::Ok() : Status::FromErrno("fsync " + dir, errno);
+// Makes the snapshot received from the leader the member's db: rename over it, then make the
+// rename durable.
+Status AdoptReceivedDb(const std::string& received, const std::string& db_path, const std::string& snap_dir) {
+  CAIRN_RETURN_IF_ERROR(io::DefaultEnv()->Rename(received, db_path));
+  return io::DefaultEnv()->SyncDir(snap_dir);
 }
-
 // Replaces the process image with a fresh start of the same command line (the way a received
 // snapshot is loaded: every in-memory structure is rebuilt from the new db, as at a restart).
 [[noreturn]] void ReExec(Logger& lg) {
@@ -169,25 +144,26 @@ int RunServe(int argc, char** argv) {
   }
   const std::string wal_dir = config.WalDirEffective();
   const bool member_initialized = WalExists(wal_dir);
-  lg.Info("starting an etcd server",
-          {logging::String("etcd-version", kEtcdServerVersion), logging::String("git-sha", GitSha()),
-           logging::String("cairn-version", kCairnVersion),
-           logging::Int("max-cpu-available", std::thread::hardware_concurrency()),
-           logging::Bool("member-initialized", member_initialized), logging::String("name", config.name),
-           logging::String("data-dir", config.data_dir), logging::String("wal-dir", config.wal_dir),
-           logging::String("member-dir", config.MemberDir()),
-           logging::Strings("initial-advertise-peer-urls", UrlStrings(config.initial_advertise_peer_urls)),
-           logging::Strings("listen-client-urls", UrlStrings(config.listen_client_urls)),
-           logging::Strings("advertise-client-urls", UrlStrings(config.advertise_client_urls)),
-           logging::String("initial-cluster", config.initial_cluster),
-           logging::String("initial-cluster-state", config.initial_cluster_state),
-           logging::String("initial-cluster-token", config.initial_cluster_token),
-           logging::Int("quota-backend-bytes", config.QuotaBackendBytesEffective()),
-           logging::Uint("max-request-bytes", config.max_request_bytes)});
+  lg.Info(
+      "starting an etcd server",
+      {logging::String("etcd-version", kEtcdServerVersion), logging::String("git-sha", GitSha()),
+       logging::String("cairn-version", kCairnVersion),
+       logging::Int("max-cpu-available", std::thread::hardware_concurrency()),
+       logging::Bool("member-initialized", member_initialized), logging::String("name", config.name),
+       logging::String("data-dir", config.data_dir), logging::String("wal-dir", config.wal_dir),
+       logging::String("member-dir", config.MemberDir()),
+       logging::Strings("initial-advertise-peer-urls", flags::UrlStrings(config.initial_advertise_peer_urls)),
+       logging::Strings("listen-client-urls", flags::UrlStrings(config.listen_client_urls)),
+       logging::Strings("advertise-client-urls", flags::UrlStrings(config.advertise_client_urls)),
+       logging::String("initial-cluster", config.initial_cluster),
+       logging::String("initial-cluster-state", config.initial_cluster_state),
+       logging::String("initial-cluster-token", config.initial_cluster_token),
+       logging::Int("quota-backend-bytes", config.QuotaBackendBytesEffective()),
+       logging::Uint("max-request-bytes", config.max_request_bytes)});
 
   // Step 2: data dir layout.
   for (const std::string& d : {config.data_dir, config.MemberDir(), config.SnapDir(), wal_dir}) {
-    Status st = MkdirAll(d);
+    Status st = io::DefaultEnv()->CreateDir(d);
     if (!st.ok()) {
       lg.Error("failed to create data directory", {logging::String("path", d), logging::Error(st)});
       return 1;
@@ -218,14 +194,16 @@ int RunServe(int argc, char** argv) {
     // A snapshot received from the leader whose install was interrupted: adopt it now.
     raft::Snapshot current;
     if (Status st = etcdserver::BackendRaftSnapshot(backend.get(), &current); !st.ok()) {
-      lg.Error("failed to read the backend's raft position", {logging::String("path", db_path), logging::Error(st)});
+      lg.Error("failed to read the backend's raft position",
+               {logging::String("path", db_path), logging::Error(st)});
       return 1;
     }
     const std::string pending = PendingReceivedSnapshot(config.SnapDir(), current.metadata.index);
     if (!pending.empty()) {
       backend.reset();
-      if (::rename(pending.c_str(), db_path.c_str()) != 0 || !FsyncDir(config.SnapDir()).ok()) {
-        lg.Error("failed to install received snapshot", {logging::String("path", pending)});
+      if (Status st = AdoptReceivedDb(pending, db_path, config.SnapDir()); !st.ok()) {
+        lg.Error("failed to install received snapshot",
+                 {logging::String("path", pending), logging::Error(st)});
         return 1;
       }
       lg.Info("installed the snapshot received from the leader", {logging::String("path", pending)});
@@ -236,8 +214,9 @@ int RunServe(int argc, char** argv) {
   // Step 4: the cluster: who we are, whom to talk to (cluster_start.h), the peer transport.
   const raft::transport::TlsOptions peer_tls = PeerTls(config);
   if ((config.peer_tls.auto_tls && config.peer_tls.Empty()) || !config.peer_tls.crl_file.empty()) {
-    lg.Error("--peer-auto-tls and --peer-crl-file are not supported by Cairn yet; give --peer-cert-file, "
-             "--peer-key-file and --peer-trusted-ca-file instead");
+    lg.Error(
+        "--peer-auto-tls and --peer-crl-file are not supported by Cairn yet; give --peer-cert-file, "
+        "--peer-key-file and --peer-trusted-ca-file instead");
     return 1;
   }
   // Served on the peer URL too: a joining member reads the membership there, and members forward
@@ -246,15 +225,17 @@ int RunServe(int argc, char** argv) {
   ClusterService peer_cluster_service(nullptr, &leader_channel);
   LeaseService peer_lease_service(nullptr, &leader_channel);
   ClusterStart start;
-  if (Status st = PrepareClusterStart(config, backend.get(), member_initialized, peer_tls, &start); !st.ok()) {
+  if (Status st = PrepareClusterStart(config, backend.get(), member_initialized, peer_tls, &start);
+      !st.ok()) {
     lg.Error("failed to start etcd server", {logging::Error(st)});
     return 1;
   }
   const uint64_t member_id = start.member_id;
   const uint64_t cluster_id = start.cluster_id;
-  lg.Info("starting member", {logging::HexId("local-member-id", member_id), logging::HexId("cluster-id", cluster_id),
-                              logging::String("start", KindName(start.kind)),
-                              logging::Uint("snapshot-index", start.snapshot.metadata.index)});
+  lg.Info("starting member",
+          {logging::HexId("local-member-id", member_id), logging::HexId("cluster-id", cluster_id),
+           logging::String("start", KindName(start.kind)),
+           logging::Uint("snapshot-index", start.snapshot.metadata.index)});
   if (config.listen_peer_urls.size() > 1) {
     lg.Warn("only the first --listen-peer-urls entry is served",
             {logging::String("serving", config.listen_peer_urls[0].String())});
@@ -306,7 +287,8 @@ int RunServe(int argc, char** argv) {
     em.is_leader.Set(leader == member_id ? 1 : 0);
     if (leader != 0) em.leader_changes_seen_total.Inc();
     if (leader == 0) {
-      lg.Info("raft.node: lost leader", {logging::HexId("local-member-id", member_id), logging::Uint("term", term)});
+      lg.Info("raft.node: lost leader",
+              {logging::HexId("local-member-id", member_id), logging::Uint("term", term)});
     } else {
       lg.Info("raft.node: elected leader", {logging::HexId("local-member-id", member_id),
                                             logging::HexId("leader", leader), logging::Uint("term", term)});
@@ -320,8 +302,8 @@ int RunServe(int argc, char** argv) {
   so.name = config.name;
   so.member_id = member_id;
   so.cluster_id = cluster_id;
-  so.peer_urls = UrlStrings(config.initial_advertise_peer_urls);
-  so.client_urls = UrlStrings(config.advertise_client_urls);
+  so.peer_urls = flags::UrlStrings(config.initial_advertise_peer_urls);
+  so.client_urls = flags::UrlStrings(config.advertise_client_urls);
   so.max_request_bytes = config.max_request_bytes;
   so.max_txn_ops = config.max_txn_ops;
   so.quota_backend_bytes = config.QuotaBackendBytesEffective();
@@ -365,8 +347,8 @@ int RunServe(int argc, char** argv) {
   so.on_install_snapshot = [&lg, db_path, snap_dir](const std::string& path, uint64_t index) {
     lg.Info("applying snapshot from the leader; restarting the member to load it",
             {logging::String("path", path), logging::Uint("snapshot-index", index)});
-    if (::rename(path.c_str(), db_path.c_str()) != 0 || !FsyncDir(snap_dir).ok()) {
-      lg.Fatal("failed to install received snapshot", {logging::String("path", path)});
+    if (Status st = AdoptReceivedDb(path, db_path, snap_dir); !st.ok()) {
+      lg.Fatal("failed to install received snapshot", {logging::String("path", path), logging::Error(st)});
       std::abort();
     }
     ReExec(lg);

@@ -34,9 +34,19 @@ bool ValidUrls(const google::protobuf::RepeatedPtrField<std::string>& urls) {
 
 // Voting members that published their attributes (etcd Member.IsStarted).
 size_t StartedVoters(const std::vector<Member>& members, uint64_t except) {
-  return std::count_if(members.begin(), members.end(), [&](const Member& m) {
-    return !m.is_learner && !m.name.empty() && m.id != except;
-  });
+  return std::count_if(members.begin(), members.end(),
+                       [&](const Member& m) { return !m.is_learner && !m.name.empty() && m.id != except; });
+}
+
+// A member other than `except` already uses one of `urls` (etcd ErrPeerURLexists).
+bool PeerUrlTaken(const std::vector<Member>& members, const std::vector<std::string>& urls, uint64_t except) {
+  for (const Member& e : members) {
+    if (e.id == except) continue;
+    for (const std::string& u : e.peer_urls) {
+      if (std::find(urls.begin(), urls.end(), u) != urls.end()) return true;
+    }
+  }
+  return false;
 }
 
 size_t Voters(const std::vector<Member>& members) {
@@ -93,20 +103,15 @@ Status EtcdServer::ProposeConfChangeAndWait(raft::ConfChangeType type, const Mem
   return out->status;
 }
 
-Status EtcdServer::MemberAdd(const etcdserverpb::MemberAddRequest& req, etcdserverpb::MemberAddResponse* resp) {
+Status EtcdServer::MemberAdd(const etcdserverpb::MemberAddRequest& req,
+                             etcdserverpb::MemberAddResponse* resp) {
   if (!ValidUrls(req.peerurls())) return EtcdError(kErrMemberBadURLs);
   Member m;
   m.peer_urls.assign(req.peerurls().begin(), req.peerurls().end());
   m.is_learner = req.islearner();
   m.id = ComputeMemberId(m.peer_urls, "", static_cast<int64_t>(std::time(nullptr)));
   const std::vector<Member> members = membership_.List();
-  for (const Member& e : members) {
-    for (const std::string& u : e.peer_urls) {
-      if (std::find(m.peer_urls.begin(), m.peer_urls.end(), u) != m.peer_urls.end()) {
-        return EtcdError(kErrPeerURLExist);
-      }
-    }
-  }
+  if (PeerUrlTaken(members, m.peer_urls, 0)) return EtcdError(kErrPeerURLExist);
   if (m.is_learner) {
     // etcd allows one learner at a time (maxLearners).
     if (std::any_of(members.begin(), members.end(), [](const Member& e) { return e.is_learner; })) {
@@ -154,13 +159,8 @@ Status EtcdServer::MemberUpdate(const etcdserverpb::MemberUpdateRequest& req,
   if (!ValidUrls(req.peerurls())) return EtcdError(kErrMemberBadURLs);
   Member m;
   if (!membership_.Get(req.id(), &m)) return EtcdError(kErrMemberNotFound);
-  for (const Member& e : membership_.List()) {
-    if (e.id == m.id) continue;
-    for (const std::string& u : e.peer_urls) {
-      if (std::find(req.peerurls().begin(), req.peerurls().end(), u) != req.peerurls().end()) {
-        return EtcdError(kErrPeerURLExist);
-      }
-    }
+  if (PeerUrlTaken(membership_.List(), {req.peerurls().begin(), req.peerurls().end()}, m.id)) {
+    return EtcdError(kErrPeerURLExist);
   }
   InternalRequest ir;
   ir.mutable_member_update()->set_id(req.id());
@@ -205,10 +205,12 @@ Status EtcdServer::MemberPromote(const etcdserverpb::MemberPromoteRequest& req,
   return Status::Ok();
 }
 
-Status EtcdServer::MoveLeader(const etcdserverpb::MoveLeaderRequest& req, etcdserverpb::MoveLeaderResponse* resp) {
+Status EtcdServer::MoveLeader(const etcdserverpb::MoveLeaderRequest& req,
+                              etcdserverpb::MoveLeaderResponse* resp) {
   if (!IsLeader()) return EtcdError(kErrNotLeader);
   Member target;
-  if (req.targetid() == options_.member_id || !membership_.Get(req.targetid(), &target) || target.is_learner) {
+  if (req.targetid() == options_.member_id || !membership_.Get(req.targetid(), &target) ||
+      target.is_learner) {
     return EtcdError(kErrBadLeaderTransferee);
   }
   CAIRN_RETURN_IF_ERROR(log_->TransferLeader(req.targetid()));

@@ -147,24 +147,24 @@ void RaftLog::NoteConfState() {
 }
 
 Status RaftLog::Propose(std::string data) {
-  if (node_ == nullptr) return Status::Unavailable(std::string(kErrStopped));
-  if (node_->leader() == raft::kNoNode && !WaitForLeader()) return EtcdError(kErrNoLeader);
+  CAIRN_RETURN_IF_ERROR(AwaitLeader());
   return ToEtcd(node_->Propose(std::move(data)));
 }
 
 Status RaftLog::ProposeAsync(std::string data, std::function<void(const Status&)> on_refused) {
-  if (node_ == nullptr) return Status::Unavailable(std::string(kErrStopped));
-  if (node_->leader() == raft::kNoNode && !WaitForLeader()) return EtcdError(kErrNoLeader);
-  return ToEtcd(node_->ProposeAsync(std::move(data), [on_refused = std::move(on_refused)](const Status& s) {
-    on_refused(ToEtcd(s));
-  }));
+  CAIRN_RETURN_IF_ERROR(AwaitLeader());
+  return ToEtcd(node_->ProposeAsync(
+      std::move(data), [on_refused = std::move(on_refused)](const Status& s) { on_refused(ToEtcd(s)); }));
 }
 
-bool RaftLog::WaitForLeader() {
+Status RaftLog::AwaitLeader() {
+  if (node_ == nullptr) return Status::Unavailable(std::string(kErrStopped));
+  if (node_->leader() != raft::kNoNode) return Status::Ok();
   std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, options_.leader_wait,
-                      [this] { return stopping_ || node_->leader() != raft::kNoNode; }) &&
-         !stopping_;
+  const bool leader = cv_.wait_for(lock, options_.leader_wait, [this] {
+    return stopping_ || node_->leader() != raft::kNoNode;
+  }) && !stopping_;
+  return leader ? Status::Ok() : EtcdError(kErrNoLeader);
 }
 
 uint64_t RaftLog::committed_index() const {
@@ -190,18 +190,16 @@ bool RaftLog::LocalReadIsLinearizable() const {
 }
 
 Status RaftLog::ReadBarrier(std::chrono::milliseconds timeout) {
-  if (node_ == nullptr) return Status::Unavailable(std::string(kErrStopped));
   if (LocalReadIsLinearizable()) return Status::Ok();
-  if (node_->leader() == raft::kNoNode && !WaitForLeader()) return EtcdError(kErrNoLeader);
+  CAIRN_RETURN_IF_ERROR(AwaitLeader());
   raft::Index index = 0;
   return ToEtcd(node_->ReadIndex(timeout, &index));
 }
 
 void RaftLog::ReadBarrierAsync(std::chrono::milliseconds timeout, std::function<void(const Status&)> done) {
-  if (node_ == nullptr) return done(Status::Unavailable(std::string(kErrStopped)));
   if (LocalReadIsLinearizable()) return done(Status::Ok());
   // Blocks like ReadBarrier, but only while no leader is known (ReadBarrierAsyncMayBlock).
-  if (node_->leader() == raft::kNoNode && !WaitForLeader()) return done(EtcdError(kErrNoLeader));
+  if (Status ready = AwaitLeader(); !ready.ok()) return done(ready);
   auto shared = std::make_shared<std::function<void(const Status&)>>(std::move(done));
   Status s = node_->ReadIndexAsync(timeout, [shared](Status st, raft::Index) { (*shared)(ToEtcd(st)); });
   if (!s.ok()) (*shared)(ToEtcd(s));  // refused at once: the node never calls back
@@ -212,8 +210,7 @@ bool RaftLog::ReadBarrierAsyncMayBlock() const {
 }
 
 Status RaftLog::ProposeConfChange(const raft::ConfChange& cc) {
-  if (node_ == nullptr) return Status::Unavailable(std::string(kErrStopped));
-  if (node_->leader() == raft::kNoNode && !WaitForLeader()) return EtcdError(kErrNoLeader);
+  CAIRN_RETURN_IF_ERROR(AwaitLeader());
   return ToEtcd(node_->ProposeConfChange(cc));
 }
 

@@ -84,8 +84,9 @@ class RaftLog final : public Log {
   void Watchdog();
   // Publishes whether conf_state_ has this member as its only voter (apply thread).
   void NoteConfState();
-  // Waits up to leader_wait for a known leader.
-  bool WaitForLeader();
+  // OK once a leader is known (waiting up to leader_wait); "server stopped" before Start or after
+  // Stop, "etcdserver: no leader" when none appears.
+  Status AwaitLeader();
 
   RaftLogOptions options_;
   Applier* applier_ = nullptr;

@@ -179,6 +179,13 @@ Status ParseUrlList(std::string_view text, std::vector<Url>* urls) {
   return Status::Ok();
 }
 
+std::vector<std::string> UrlStrings(const std::vector<Url>& urls) {
+  std::vector<std::string> out;
+  out.reserve(urls.size());
+  for (const Url& u : urls) out.push_back(u.String());
+  return out;
+}
+
 std::string UrlListString(const std::vector<Url>& urls) {
   std::string out;
   for (const Url& u : urls) {

@@ -41,6 +41,8 @@ Status ParseUrlList(std::string_view text, std::vector<Url>* urls);
 
 // "http://a:1,http://b:2".
 std::string UrlListString(const std::vector<Url>& urls);
+// Each URL's String() (Go's types.URLs.StringSlice without the sort).
+std::vector<std::string> UrlStrings(const std::vector<Url>& urls);
 
 // --initial-cluster "n1=http://a:2380,n1=http://b:2380,n2=http://c:2380" -> {n1: [a, b], n2: [c]}
 // (types.NewURLsMap). Elements without '=' are skipped as etcd skips them.
