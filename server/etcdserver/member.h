@@ -10,6 +10,11 @@
 
 namespace cairn::etcdserver {
 
+// Where members live in the backend (membership.h has the layout).
+inline constexpr std::string_view kMembersBucket = "members";
+inline constexpr std::string_view kMembersRemovedBucket = "members_removed";
+inline constexpr std::string_view kClusterIdKey = "cairn_cluster_id";  // in `meta`
+
 struct Member {
   uint64_t id = 0;
   std::string name;  // empty until the member published its attributes ("unstarted")

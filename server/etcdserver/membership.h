@@ -28,10 +28,6 @@
 
 namespace cairn::etcdserver {
 
-inline constexpr std::string_view kMembersBucket = "members";
-inline constexpr std::string_view kMembersRemovedBucket = "members_removed";
-inline constexpr std::string_view kClusterIdKey = "cairn_cluster_id";
-
 class Membership {
  public:
   // Reads the buckets (creating them if missing). Corruption naming the key on bad JSON.

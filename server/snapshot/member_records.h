@@ -26,10 +26,7 @@
 
 namespace cairn::snapshot {
 
-inline constexpr std::string_view kMembersBucket = "members";
-inline constexpr std::string_view kMembersRemovedBucket = "members_removed";
 inline constexpr std::string_view kConfStateKey = "confState";
-inline constexpr std::string_view kCairnClusterIdKey = "cairn_cluster_id";
 
 // One member of the restored cluster (etcd membership.Member; a restored member has not
 // published its client URLs yet).

@@ -108,21 +108,21 @@ Status RewriteForNewCluster(const std::string& db_path, const RestoreCluster& cl
   }
   std::unique_ptr<bolt::Tx> tx;
   CAIRN_RETURN_IF_ERROR(db->Begin(true, &tx));
-  for (std::string_view name : {kMembersBucket, kMembersRemovedBucket}) {
+  for (std::string_view name : {etcdserver::kMembersBucket, etcdserver::kMembersRemovedBucket}) {
     if (tx->Bucket(name) != nullptr) CAIRN_RETURN_IF_ERROR(tx->DeleteBucket(name));
   }
   bolt::Bucket* members = nullptr;
-  CAIRN_RETURN_IF_ERROR(tx->CreateBucket(kMembersBucket, &members));
+  CAIRN_RETURN_IF_ERROR(tx->CreateBucket(etcdserver::kMembersBucket, &members));
   for (const MemberRecord& m : cluster.members) {
     CAIRN_RETURN_IF_ERROR(members->Put(MemberKey(m.id), MemberJson(m)));
   }
-  CAIRN_RETURN_IF_ERROR(tx->CreateBucket(kMembersRemovedBucket));
+  CAIRN_RETURN_IF_ERROR(tx->CreateBucket(etcdserver::kMembersRemovedBucket));
   bolt::Bucket* meta = nullptr;
   CAIRN_RETURN_IF_ERROR(tx->CreateBucketIfNotExists(backend::kMetaBucket, &meta));
   CAIRN_RETURN_IF_ERROR(meta->Put(mvcc::kConsistentIndexKey, mvcc::BigEndian64(cluster.members.size())));
   CAIRN_RETURN_IF_ERROR(meta->Put(mvcc::kTermKey, mvcc::BigEndian64(1)));
   CAIRN_RETURN_IF_ERROR(meta->Put(kConfStateKey, ConfStateJson(cluster.MemberIds())));
-  CAIRN_RETURN_IF_ERROR(meta->Put(kCairnClusterIdKey, mvcc::BigEndian64(cluster.cluster_id)));
+  CAIRN_RETURN_IF_ERROR(meta->Put(etcdserver::kClusterIdKey, mvcc::BigEndian64(cluster.cluster_id)));
   return tx->Commit();
 }
 
