@@ -46,6 +46,10 @@ def dump(c, members=None):
 
 
 def save_snapshot(c, path):
+    # The member may be a follower still applying the last acknowledged write: a linearizable read
+    # through it first makes it apply everything committed, so the snapshot holds the whole
+    # history (`snapshot save` on etcd has the same property).
+    c.ctl("get", "--prefix", "", "--keys-only", members=[c.members[0]])
     c.ctl("snapshot", "save", path, members=[c.members[0]])
 
 
