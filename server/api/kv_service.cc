@@ -1,5 +1,6 @@
 #include "server/api/kv_service.h"
 
+#include "server/api/range_wire.h"
 #include "server/api/rpc_errors.h"
 #include "server/metrics/etcd_metrics.h"
 
@@ -22,12 +23,26 @@ etcdserver::EtcdServer::Done<Resp> Finisher(grpc::ServerUnaryReactor* reactor, R
 
 }  // namespace
 
-grpc::ServerUnaryReactor* KvService::Range(grpc::CallbackServerContext* ctx,
-                                           const etcdserverpb::RangeRequest* req,
-                                           etcdserverpb::RangeResponse* resp) {
-  metrics::Etcd().range_total.Inc();
+grpc::ServerUnaryReactor* KvService::Range(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+                                           grpc::ByteBuffer* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  server_->RangeAsync(*req, Finisher<etcdserverpb::RangeResponse>(reactor, resp, nullptr));
+  // Parsed as the typed method's handler would be; the request must outlive the core's callback,
+  // which owns it.
+  auto parsed = std::make_shared<etcdserverpb::RangeRequest>();
+  grpc::ByteBuffer bytes(*req);  // shares the slices; Deserialize consumes its argument
+  if (!grpc::SerializationTraits<etcdserverpb::RangeRequest>::Deserialize(&bytes, parsed.get()).ok()) {
+    // What gRPC's typed callback handler answers when the request does not parse (the handler,
+    // and so the range counter, never runs).
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, ""));
+    return reactor;
+  }
+  metrics::Etcd().range_total.Inc();
+  const etcdserverpb::RangeRequest& request = *parsed;
+  server_->RangeResultAsync(
+      request, [reactor, resp, parsed = std::move(parsed)](const Status& s, etcdserver::RangeResult* r) {
+        if (s.ok()) EncodeRangeResponse(r->header, r->range, resp);
+        reactor->Finish(ToGrpcStatus(s));
+      });
   return reactor;
 }
 

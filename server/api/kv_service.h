@@ -8,6 +8,12 @@
 // that waits). No gRPC thread blocks on a proposal, so 1000 in-flight writes cost no threads.
 // Compact (rare; a physical compaction waits for the deletion) stays a synchronous method.
 //
+// Range is a raw method (request and response as grpc::ByteBuffer): the response is built by
+// EncodeRangeResponse (range_wire.h) from the stored KeyValue bytes, which gRPC then sends from
+// where they lie (the bolt mmap) without copying them; the backend read view stays alive until
+// gRPC has released the message (the lifetime contract in range_wire.h). The bytes are the same as
+// the typed method's (EtcdServer::Range's RangeResponse serialized).
+//
 // Thread-safety: gRPC calls methods concurrently; the core is thread-safe.
 #pragma once
 
@@ -16,15 +22,15 @@
 
 namespace cairn::api {
 
-using KvServiceBase = etcdserverpb::KV::WithCallbackMethod_Range<
+using KvServiceBase = etcdserverpb::KV::WithRawCallbackMethod_Range<
     etcdserverpb::KV::WithCallbackMethod_Put<etcdserverpb::KV::WithCallbackMethod_DeleteRange<
         etcdserverpb::KV::WithCallbackMethod_Txn<etcdserverpb::KV::Service>>>>;
 
 class KvService final : public KvServiceBase {
  public:
   explicit KvService(etcdserver::EtcdServer* server) : server_(server) {}
-  grpc::ServerUnaryReactor* Range(grpc::CallbackServerContext* ctx, const etcdserverpb::RangeRequest* req,
-                                  etcdserverpb::RangeResponse* resp) override;
+  grpc::ServerUnaryReactor* Range(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+                                  grpc::ByteBuffer* resp) override;
   grpc::ServerUnaryReactor* Put(grpc::CallbackServerContext* ctx, const etcdserverpb::PutRequest* req,
                                 etcdserverpb::PutResponse* resp) override;
   grpc::ServerUnaryReactor* DeleteRange(grpc::CallbackServerContext* ctx,

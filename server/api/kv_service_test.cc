@@ -3,10 +3,12 @@
 // texts, rpc_errors.h), and many in-flight writes complete without a thread each.
 #include "server/api/kv_service.h"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <set>
 
@@ -157,6 +159,100 @@ TEST_F(KvServiceTest, ErrorsAreEtcdsCodesAndTextsAsTheCoreGivesThem) {
   etcdserverpb::CompactionResponse cr;
   ExpectError(Call(&etcdserverpb::KV::Stub::Compact, compact, &cr), grpc::StatusCode::OUT_OF_RANGE,
               "etcdserver: mvcc: required revision is a future revision");
+}
+
+// Range is the zero-copy raw method (range_wire.h): large and small values, deleted keys,
+// compaction and every request option answer exactly what the core's typed Range answers.
+TEST_F(KvServiceTest, RangesAnswerLikeTheCoreOverTheZeroCopyPath) {
+  for (int i = 0; i < 40; ++i) {
+    etcdserverpb::PutRequest put;
+    put.set_key("/registry/pods/p" + std::to_string(100 + i));
+    put.set_value(std::string(i % 3 == 0 ? 10240 : 7 * i, 'a' + i % 26));
+    etcdserverpb::PutResponse pr;
+    ASSERT_TRUE(Call(&etcdserverpb::KV::Stub::Put, put, &pr).ok());
+  }
+  etcdserverpb::DeleteRangeRequest del;
+  del.set_key("/registry/pods/p110");
+  del.set_range_end("/registry/pods/p115");
+  etcdserverpb::DeleteRangeResponse dr;
+  ASSERT_TRUE(Call(&etcdserverpb::KV::Stub::DeleteRange, del, &dr).ok());
+  etcdserverpb::CompactionRequest compact;
+  compact.set_revision(10);
+  etcdserverpb::CompactionResponse cr;
+  ASSERT_TRUE(Call(&etcdserverpb::KV::Stub::Compact, compact, &cr).ok());
+
+  int compared = 0;
+  for (int variant = 0; variant < 2 * 9; ++variant) {
+    etcdserverpb::RangeRequest r;
+    r.set_key("/registry/pods/");
+    r.set_range_end("/registry/pods0");
+    r.set_serializable(variant % 2 == 0);
+    switch (variant / 2) {
+      case 0: break;
+      case 1: r.set_limit(7); break;
+      case 2: r.set_revision(30); break;
+      case 3: r.set_revision(5); break;  // compacted
+      case 4: r.set_keys_only(true); break;
+      case 5: r.set_count_only(true); break;
+      case 6:
+        r.set_sort_order(etcdserverpb::RangeRequest::DESCEND);
+        r.set_sort_target(etcdserverpb::RangeRequest::MOD);
+        r.set_limit(5);
+        break;
+      case 7: r.set_min_mod_revision(20); break;
+      case 8: r.set_range_end(""); r.set_key("/registry/pods/p102"); break;
+    }
+    etcdserverpb::RangeResponse rr;
+    grpc::Status st = Call(&etcdserverpb::KV::Stub::Range, r, &rr);
+    etcdserverpb::RangeResponse core;
+    grpc::Status core_st = ToGrpcStatus(member_.server->Range(r, &core));
+    EXPECT_EQ(st.error_code(), core_st.error_code()) << variant;
+    EXPECT_EQ(st.error_message(), core_st.error_message()) << variant;
+    if (!st.ok()) continue;
+    EXPECT_EQ(rr.SerializeAsString(), core.SerializeAsString()) << variant;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 16);
+}
+
+// The raw Range parses its request itself: bytes that are no RangeRequest get the status the typed
+// handlers give (Put is one), and a valid request's response bytes are the core's serialization.
+TEST_F(KvServiceTest, RawRangeParsesLikeTheTypedHandlers) {
+  grpc::GenericStub generic(member_.channel);
+  auto call = [&](const std::string& method, const std::string& bytes, std::string* out) {
+    grpc::Slice slice(bytes.data(), bytes.size());
+    grpc::ByteBuffer req(&slice, 1), resp;
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    std::promise<grpc::Status> done;
+    generic.UnaryCall(&c, method, grpc::StubOptions(), &req, &resp,
+                      [&done](grpc::Status st) { done.set_value(st); });
+    grpc::Status st = done.get_future().get();
+    out->clear();
+    std::vector<grpc::Slice> slices;
+    if (st.ok() && resp.Dump(&slices).ok()) {
+      for (const grpc::Slice& s : slices) out->append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+    return st;
+  };
+  const std::string garbage = "\x0a\xff\xff\xff\xff\x0f";  // a length beyond the message
+  std::string out;
+  grpc::Status range_st = call("/etcdserverpb.KV/Range", garbage, &out);
+  grpc::Status put_st = call("/etcdserverpb.KV/Put", garbage, &out);
+  EXPECT_FALSE(range_st.ok());
+  EXPECT_EQ(range_st.error_code(), put_st.error_code());
+  EXPECT_EQ(range_st.error_message(), put_st.error_message());
+
+  etcdserverpb::PutRequest put;
+  put.set_key("k");
+  put.set_value(std::string(4096, 'v'));
+  ASSERT_TRUE(call("/etcdserverpb.KV/Put", put.SerializeAsString(), &out).ok());
+  etcdserverpb::RangeRequest r;
+  r.set_key("k");
+  ASSERT_TRUE(call("/etcdserverpb.KV/Range", r.SerializeAsString(), &out).ok());
+  etcdserverpb::RangeResponse core;
+  ASSERT_TRUE(member_.server->Range(r, &core).ok());
+  EXPECT_EQ(out, core.SerializeAsString());
 }
 
 TEST_F(KvServiceTest, ManyConcurrentWritesAllComplete) {

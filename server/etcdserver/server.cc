@@ -245,6 +245,12 @@ Status EtcdServer::ReadRange(const etcdserverpb::RangeRequest& req, etcdserverpb
   return Status::Ok();
 }
 
+Status EtcdServer::ReadRange(const etcdserverpb::RangeRequest& req, RangeResult* out) {
+  CAIRN_RETURN_IF_ERROR(ToEtcdError(kv_->Range(mvcc::FromProto(req), &out->range)));
+  FillHeader(&out->header, out->range.revision);
+  return Status::Ok();
+}
+
 Status EtcdServer::ReadTxn(const mvcc::TxnRequest& txn, etcdserverpb::TxnResponse* resp) {
   mvcc::TxnResponse r;
   CAIRN_RETURN_IF_ERROR(ToEtcdError(kv_->Txn(txn, &r)));
@@ -282,13 +288,14 @@ void EtcdServer::WhenReadable(Read read) {
   });
 }
 
-void EtcdServer::RangeAsync(const etcdserverpb::RangeRequest& req, Done<etcdserverpb::RangeResponse> done) {
+template <typename Resp>
+void EtcdServer::RangeAsyncAs(const etcdserverpb::RangeRequest& req, Done<Resp> done) {
   if (req.key().empty()) {
     done(EtcdError(kErrEmptyKey), nullptr);
     return;
   }
   auto read = [this, r = &req, done = std::move(done)](Status st) {
-    etcdserverpb::RangeResponse resp;
+    Resp resp;
     if (st.ok()) st = ReadRange(*r, &resp);
     done(st, st.ok() ? &resp : nullptr);
   };
@@ -299,6 +306,14 @@ void EtcdServer::RangeAsync(const etcdserverpb::RangeRequest& req, Done<etcdserv
   } else {
     WhenReadable(std::move(read));
   }
+}
+
+void EtcdServer::RangeAsync(const etcdserverpb::RangeRequest& req, Done<etcdserverpb::RangeResponse> done) {
+  RangeAsyncAs(req, std::move(done));
+}
+
+void EtcdServer::RangeResultAsync(const etcdserverpb::RangeRequest& req, Done<RangeResult> done) {
+  RangeAsyncAs(req, std::move(done));
 }
 
 Status EtcdServer::Put(const etcdserverpb::PutRequest& req, etcdserverpb::PutResponse* resp) {

@@ -102,6 +102,16 @@ struct ServerOptions {
 };
 
 // What the apply thread hands back to a waiting proposer.
+// A Range's result before its conversion to protobuf, for the zero-copy gRPC path
+// (server/api/range_wire.h): range.kvs[i].raw are the stored serialized mvccpb.KeyValue bytes (the
+// bolt mmap, the backend's write overlay or the mem backend's state), valid while range.pin lives;
+// the pin holds the backend read view (see RangePin, storage/mvcc/requests.h). `header` is filled as
+// for RangeResponse.header.
+struct RangeResult {
+  etcdserverpb::ResponseHeader header;
+  mvcc::RangeResponse range;
+};
+
 struct ApplyResult {
   Status status;
   std::shared_ptr<google::protobuf::Message> response;
@@ -133,6 +143,9 @@ class EtcdServer final : public Applier {
   template <typename Resp>
   using Done = std::function<void(const Status&, Resp*)>;
   void RangeAsync(const etcdserverpb::RangeRequest& req, Done<etcdserverpb::RangeResponse> done);
+  // RangeAsync without the conversion to protobuf: the same checks, read path and errors; `done`
+  // gets the mvcc result (it may move range.pin out to keep the bytes past the call).
+  void RangeResultAsync(const etcdserverpb::RangeRequest& req, Done<RangeResult> done);
   void PutAsync(const etcdserverpb::PutRequest& req, Done<etcdserverpb::PutResponse> done);
   void DeleteRangeAsync(const etcdserverpb::DeleteRangeRequest& req,
                         Done<etcdserverpb::DeleteRangeResponse> done);
@@ -234,6 +247,10 @@ class EtcdServer final : public Applier {
   void WhenReadable(Read read);
   // Reads without a read-point wait (the caller has reached it, or the read is serializable).
   Status ReadRange(const etcdserverpb::RangeRequest& req, etcdserverpb::RangeResponse* resp);
+  Status ReadRange(const etcdserverpb::RangeRequest& req, RangeResult* out);
+  // RangeAsync for either response form (ReadRange overload).
+  template <typename Resp>
+  void RangeAsyncAs(const etcdserverpb::RangeRequest& req, Done<Resp> done);
   Status ReadTxn(const mvcc::TxnRequest& txn, etcdserverpb::TxnResponse* resp);
   // Fails every waiter whose deadline passed with kErrTimeout (the timeout thread).
   void TimeoutLoop();

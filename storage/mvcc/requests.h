@@ -42,7 +42,9 @@ struct RangeKv {
   std::string_view raw;
 };
 
-// Keeps the bytes RangeKv views point to alive (a backend read view, or copies).
+// Keeps the bytes RangeKv views point to alive (a backend read view, or copies). It may outlive
+// the ReadTxn and be destroyed on any thread: the zero-copy gRPC Range (server/api/range_wire.h)
+// hands it to gRPC until the response is written, so the bolt pages it shows are not reused before.
 struct RangePin {
   std::unique_ptr<backend::ReadView> view;
   std::deque<std::string> copies;
