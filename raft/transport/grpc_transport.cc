@@ -58,6 +58,7 @@ void GrpcTransport::Stop() {
   }
   peers.clear();  // cancels and joins the sending side
   // Cancel open inbound streams after a short grace period.
+  if (server_ == nullptr) return;  // Start() failed to listen
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(100));
   server_->Wait();
 }

@@ -120,6 +120,20 @@ Status OpenDb(const flags::ServerConfig& config, const std::string& path,
   return backend::OpenBoltBackend(io::DefaultEnv(), path, options, out);
 }
 
+// Binds and closes every TCP address this member will listen on (the first peer URL, as served;
+// all client URLs): the first one taken is returned as Go's "listen tcp ...: bind: ..." error.
+Status CheckListenAddresses(const flags::ServerConfig& config) {
+  std::vector<flags::Url> urls = config.listen_client_urls;
+  if (!config.listen_peer_urls.empty()) urls.push_back(config.listen_peer_urls[0]);
+  for (const flags::Url& u : urls) {
+    if (u.scheme != "http" && u.scheme != "https") continue;
+    int fd = -1;
+    CAIRN_RETURN_IF_ERROR(http::OpenTcpListener(u.host, &fd, nullptr));
+    ::close(fd);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 int RunServe(int argc, char** argv) {
@@ -160,6 +174,13 @@ int RunServe(int argc, char** argv) {
        logging::String("initial-cluster-token", config.initial_cluster_token),
        logging::Int("quota-backend-bytes", config.QuotaBackendBytesEffective()),
        logging::Uint("max-request-bytes", config.max_request_bytes)});
+
+  // Step 1b: like etcd, refuse at once when a peer or client address is taken, before the member
+  // starts (the real listeners bind later; a port taken in between still fails there).
+  if (Status st = CheckListenAddresses(config); !st.ok()) {
+    lg.Error("failed to listen", {logging::Error(st)});
+    return 1;
+  }
 
   // Step 2: data dir layout.
   for (const std::string& d : {config.data_dir, config.MemberDir(), config.SnapDir(), wal_dir}) {

@@ -84,7 +84,7 @@ Server::Server(Options options, Handler handler) : options_(options), handler_(s
 
 Server::~Server() { Stop(); }
 
-Status Server::Listen(const std::string& host_port, GrpcHandoff handoff, int* bound_port) {
+Status OpenTcpListener(const std::string& host_port, int* fd_out, int* bound_port) {
   std::string host, port;
   if (!host_port.empty() && host_port[0] == '[') {
     size_t close = host_port.find(']');
@@ -143,7 +143,13 @@ Status Server::Listen(const std::string& host_port, GrpcHandoff handoff, int* bo
   int actual = addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
                                           : ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
   if (bound_port != nullptr) *bound_port = actual;
+  *fd_out = fd;
+  return Status::Ok();
+}
 
+Status Server::Listen(const std::string& host_port, GrpcHandoff handoff, int* bound_port) {
+  int fd = -1;
+  CAIRN_RETURN_IF_ERROR(OpenTcpListener(host_port, &fd, bound_port));
   std::lock_guard<std::mutex> lock(mu_);
   if (stopping_) {
     ::close(fd);

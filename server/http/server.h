@@ -49,6 +49,12 @@ enum class Protocol { kHttp1, kHttp2, kUnknown };
 // once they diverge from it, kUnknown while they are a proper prefix of it.
 Protocol ClassifyFirstBytes(std::string_view bytes);
 
+// Binds host:port ("127.0.0.1:2379", "localhost:2379", "[::1]:0"; port 0 picks a free port) with
+// SO_REUSEADDR and listens. On success *fd_out is the listening socket (the caller owns it) and
+// *bound_port (may be null) the actual port; on failure the error reads as Go's net.Listen does:
+// "listen tcp 127.0.0.1:2379: bind: address already in use".
+Status OpenTcpListener(const std::string& host_port, int* fd_out, int* bound_port);
+
 class Server {
  public:
   struct Options {

@@ -92,11 +92,6 @@ std::vector<RequestOp> OpsFromProto(const google::protobuf::RepeatedPtrField<etc
 
 void SetHeader(Revision rev, etcdserverpb::ResponseHeader* h) { h->set_revision(rev); }
 
-void AppendTagAndLength(uint32_t field, size_t len, std::string* out) {
-  AppendVarint((static_cast<uint64_t>(field) << 3) | 2, out);
-  AppendVarint(len, out);
-}
-
 }  // namespace
 
 TxnRequest FromProto(const etcdserverpb::TxnRequest& pb) {
@@ -158,28 +153,6 @@ void ToProto(const TxnResponse& r, etcdserverpb::TxnResponse* pb) {
     } else if (const auto* t = std::get_if<std::shared_ptr<TxnResponse>>(&op.response)) {
       ToProto(**t, out->mutable_response_txn());
     }
-  }
-}
-
-void AppendRangeResponseWire(const RangeResponse& r, std::string_view header, std::string* out) {
-  AppendTagAndLength(1, header.size(), out);
-  out->append(header);
-  std::string stripped;
-  for (size_t i = 0; i < r.kvs.size(); ++i) {
-    if (r.keys_only && !r.kvs[i].kv.value.empty()) {
-      stripped.clear();
-      r.AppendKv(i, &stripped);
-      AppendTagAndLength(2, stripped.size(), out);
-      out->append(stripped);
-    } else {
-      AppendTagAndLength(2, r.kvs[i].raw.size(), out);
-      out->append(r.kvs[i].raw);
-    }
-  }
-  if (r.more) out->append("\x18\x01", 2);
-  if (r.count != 0) {
-    out->push_back(static_cast<char>((4 << 3) | 0));
-    AppendVarint(static_cast<uint64_t>(r.count), out);
   }
 }
 

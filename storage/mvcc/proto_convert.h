@@ -21,14 +21,10 @@ TxnRequest FromProto(const etcdserverpb::TxnRequest& pb);
 
 void ToProto(const KeyValue& kv, mvccpb::KeyValue* pb);
 void ToProto(const Event& ev, mvccpb::Event* pb);
-// Decodes every kv (use AppendRangeResponseWire to avoid that).
+// Decodes every kv (KV.Range sends the stored bytes instead: server/api/range_wire.h).
 void ToProto(const RangeResponse& r, etcdserverpb::RangeResponse* pb);
 void ToProto(const PutResponse& r, etcdserverpb::PutResponse* pb);
 void ToProto(const DeleteRangeResponse& r, etcdserverpb::DeleteRangeResponse* pb);
 void ToProto(const TxnResponse& r, etcdserverpb::TxnResponse* pb);
-
-// Appends the protobuf wire bytes of an etcdserverpb.RangeResponse built from `r`, copying each
-// stored KeyValue as is (DESIGN.md §5). `header` is a serialized etcdserverpb.ResponseHeader.
-void AppendRangeResponseWire(const RangeResponse& r, std::string_view header, std::string* out);
 
 }  // namespace cairn::mvcc

@@ -23,11 +23,27 @@ def main():
 
     # A second server on the same data dir is refused while the first runs.
     other = "http://127.0.0.1:%d" % e2e_lib.free_port()
+    other_peer = "http://127.0.0.1:%d" % e2e_lib.free_port()
     p = subprocess.run([binary, "--data-dir", os.path.join(s.dir, "data"), "--listen-client-urls", other,
-                        "--advertise-client-urls", other], capture_output=True, text=True, timeout=30, cwd=s.dir)
+                        "--advertise-client-urls", other, "--listen-peer-urls", other_peer],
+                       capture_output=True, text=True, timeout=30, cwd=s.dir)
     f.expect("second server on the data dir: non-zero exit", p.returncode != 0, p.returncode)
     f.expect("second server on the data dir: says why", "is locked by another process" in p.stderr,
              p.stderr[-1500:])
+
+    # A server whose client or peer address is taken exits at once with Go's bind error, as etcd,
+    # before it creates its data dir.
+    for what, flags in [("client", ["--listen-client-urls", s.endpoint, "--advertise-client-urls", s.endpoint,
+                                    "--listen-peer-urls", other_peer]),
+                        ("peer", ["--listen-client-urls", other, "--advertise-client-urls", other,
+                                  "--listen-peer-urls", "http://127.0.0.1:%d" % s.peer_port])]:
+        fresh = os.path.join(s.dir, "fresh-" + what)
+        p = subprocess.run([binary, "--data-dir", fresh] + flags, capture_output=True, text=True, timeout=30,
+                           cwd=s.dir)
+        f.expect_eq("%s address taken: exit code" % what, p.returncode, 1)
+        f.expect("%s address taken: Go's bind error" % what, "bind: address already in use" in p.stderr,
+                 p.stderr[-1500:])
+        f.expect("%s address taken: no data dir created" % what, not os.path.exists(fresh), fresh)
     _, still, _ = s.ctl("get", "--prefix", "k", "-w", "json")
     f.expect_eq("first server unaffected", e2e_lib.load_json(still)["kvs"], e2e_lib.load_json(before)["kvs"])
 
