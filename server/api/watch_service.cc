@@ -27,6 +27,9 @@ namespace {
 constexpr std::chrono::milliseconds kProgressRetryInterval(20);
 // How often the timer thread looks for a leader while a stream requires one.
 constexpr std::chrono::milliseconds kLeaderCheckInterval(100);
+// At most this many events per response when a stream merges the responses queued behind its
+// write in flight (etcd watchBatchMaxRevs: it catches a watcher up 1000 revisions at a time).
+constexpr size_t kMergedEventsMax = 1000;
 
 grpc::Status NoLeader() { return grpc::Status(grpc::StatusCode::UNAVAILABLE, "etcdserver: no leader"); }
 
@@ -264,27 +267,34 @@ class WatchReactor final : public grpc::ServerBidiReactor<WatchRequest, WatchRes
       next_progress_ = now + progress_interval_;
     }
     if (progress_pending_) progress_pending_ = !watches_->RequestProgressAll();
-    if (!writing_.load()) {
-      if (out_.empty()) PollLocked();
-      if (!out_.empty()) {
-        inflight_ = std::move(out_.front());
-        out_.pop_front();
-        writing_.store(true);
-        StartWrite(&inflight_);
-      }
-    }
+    StartNextWriteLocked();
     Clock::time_point at = Clock::time_point::max();
     if (progress_pending_) at = now + kProgressRetryInterval;
     if (!progress_ids_.empty()) at = std::min(at, next_progress_);
     if (at != Clock::time_point::max()) scheduler_->Arm(shared_from_this(), at);
   }
 
-  // Moves the oldest response the store queued into out_, converted (and fragmented). One at a
+  // Starts the next write (polling the store's queue when ours is empty) unless one is in flight.
+  void StartNextWriteLocked() {
+    if (writing_.load()) return;
+    if (out_.empty()) PollLocked();
+    if (out_.empty()) return;
+    inflight_ = std::move(out_.front());
+    out_.pop_front();
+    writing_.store(true);
+    StartWrite(&inflight_);
+  }
+
+  // Moves the oldest response the store queued into out_, converted (and fragmented), merged with
+  // the event responses of the same watcher queued right behind it (at most kMergedEventsMax
+  // events and max_response_bytes_ of keys and values): while a write is in flight a busy
+  // watcher's events pile up, and the next write carries them all, so a stream keeps up with a
+  // fast writer with one write per batch instead of one per revision. One (merged) response at a
   // time: the rest stays bounded in the store's queue (a full queue unsyncs the watcher instead
   // of growing), so a stream holds at most one converted response here.
   void PollLocked() {
     mvcc::WatchResponse wr;
-    if (watches_->Poll(&wr)) {
+    if (watches_->Poll(&wr, kMergedEventsMax, max_response_bytes_)) {
       WatchResponse pb;
       server_->FillHeader(pb.mutable_header(), wr.revision);
       pb.set_watch_id(wr.watch_id);

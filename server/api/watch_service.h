@@ -9,6 +9,10 @@
 //     event of that watcher is polled, so a watcher's events never precede its created response.
 //   * the store's on_ready (called under store locks) only posts the stream to a small shared
 //     pool when no write is in flight (a write in flight is followed by OnWriteDone anyway).
+//   * a stream polls the responses its watchers queued while a write was in flight as one: the
+//     consecutive event responses of one watcher become one response (at most 1000 events and
+//     max_response_bytes of keys and values), so a busy stream writes once per batch, not once
+//     per revision (etcd also sends many revisions per response when catching a watcher up).
 //   * one shared timer thread fires the progress notifications and the progress-request retries
 //     of all streams, and checks for a leader for all streams that require one.
 // A progress request is answered (watch id -1, etcd 3.5) once every watcher of the stream is

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "server/api/test_cluster.h"
@@ -258,6 +259,45 @@ TEST_F(WatchServiceTest, EventsArriveInRevisionOrder) {
     for (const auto& ev : r.events()) got.push_back(ev.kv().mod_revision());
   }
   EXPECT_EQ(got, put_revs);
+}
+
+// Responses queued behind a write in flight are merged per watcher: whatever the merging, each
+// response carries events of its own watcher only, in revision order, with a header revision at
+// least its last event's, and every event arrives once.
+TEST_F(WatchServiceTest, MergedResponsesKeepEachWatchersEventsInOrder) {
+  testing::TestMember m;
+  Open(&m);
+  etcdserverpb::WatchCreateRequest c;
+  c.set_key("m");
+  const int64_t id_m = Create(c).watch_id();
+  c.set_key("n");
+  const int64_t id_n = Create(c).watch_id();
+  ASSERT_NE(id_m, id_n);
+  std::vector<int64_t> want_m, want_n;
+  std::thread writer([&] {
+    for (int i = 0; i < 200; i++) {
+      if (i % 3 == 0) {
+        want_n.push_back(Put("n", std::to_string(i)));
+      } else {
+        want_m.push_back(Put("m", std::to_string(i)));
+      }
+    }
+  });
+  std::vector<int64_t> got_m, got_n;
+  while (got_m.size() + got_n.size() < 200) {
+    WatchResponse r = Next();
+    ASSERT_GT(r.events_size(), 0);
+    ASSERT_TRUE(r.watch_id() == id_m || r.watch_id() == id_n);
+    const std::string key = r.watch_id() == id_m ? "m" : "n";
+    for (const auto& ev : r.events()) {
+      EXPECT_EQ(ev.kv().key(), key);
+      (r.watch_id() == id_m ? got_m : got_n).push_back(ev.kv().mod_revision());
+    }
+    EXPECT_GE(r.header().revision(), r.events(r.events_size() - 1).kv().mod_revision());
+  }
+  writer.join();
+  EXPECT_EQ(got_m, want_m);
+  EXPECT_EQ(got_n, want_n);
 }
 
 // clientv3.WithRequireLeader with a leader: served like any stream.

@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
@@ -63,7 +64,14 @@ class WatchStream {
   bool RequestProgressAll();
 
   // Consumer side. Pops the oldest response; false if none.
-  bool Poll(WatchResponse* out);
+  // With `events_max` > 1, the responses queued right behind it that carry events of the same
+  // watcher are merged into it (events appended in order, revision = the last one's), as long as
+  // the merged response holds at most `events_max` events of at most `bytes_max` key and value
+  // bytes in all; a single response is never split.
+  // Responses without events (progress), with compact_revision, or of another watcher end the
+  // merge, so the order of everything the stream sees is unchanged. (etcd also sends the events
+  // of many revisions in one response when it catches a watcher up.)
+  bool Poll(WatchResponse* out, size_t events_max = 1, size_t bytes_max = SIZE_MAX);
   // Like Poll, waiting up to `timeout`.
   bool Wait(WatchResponse* out, std::chrono::milliseconds timeout);
   // Called (under store locks: keep it cheap, do not call back) when a response was queued.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "storage/backend/mem_backend.h"
 #include "storage/mvcc/errors.h"
 
@@ -242,6 +244,76 @@ TEST_F(WatchTest, TxnEventsArriveInOneResponse) {
   ASSERT_TRUE(s->Poll(&r));
   EXPECT_EQ(r.events.size(), 2u);
   EXPECT_FALSE(s->Poll(&r));
+}
+
+TEST_F(WatchTest, PollMergesQueuedEventResponsesOfOneWatcherInOrder) {
+  auto s = ws_->NewStream();
+  WatchId a = Watch(s.get(), "a");
+  Put("a", "1");  // 2
+  Put("a", "2");  // 3
+  Put("a", "3");  // 4
+  WatchResponse r;
+  ASSERT_TRUE(s->Poll(&r, /*events_max=*/1000));
+  EXPECT_EQ(r.watch_id, a);
+  ASSERT_EQ(r.events.size(), 3u);
+  EXPECT_EQ(r.events[0].kv.mod_revision, 2);
+  EXPECT_EQ(r.events[2].kv.mod_revision, 4);
+  EXPECT_EQ(r.revision, 4) << "the header revision is the last merged response's";
+  EXPECT_FALSE(s->Poll(&r, 1000));
+}
+
+TEST_F(WatchTest, PollMergesAtMostEventsMaxAndNeverSplitsAResponse) {
+  auto s = ws_->NewStream();
+  Watch(s.get(), "a", "z");
+  Put("a", "1");  // 2
+  TxnRequest t;
+  PutRequest p1, p2;
+  p1.key = "b";
+  p2.key = "c";
+  t.success = {RequestOp{p1}, RequestOp{p2}};
+  TxnResponse tr;
+  ASSERT_TRUE(kv_->Txn(t, &tr).ok());  // 3: two events
+  Put("d", "1");                       // 4
+  WatchResponse r;
+  ASSERT_TRUE(s->Poll(&r, /*events_max=*/2));
+  EXPECT_EQ(r.events.size(), 1u) << "1 + 2 events would exceed events_max";
+  ASSERT_TRUE(s->Poll(&r, 3));
+  EXPECT_EQ(r.events.size(), 3u);
+  EXPECT_EQ(r.revision, 4);
+  Put("e", "1");
+  Put("f", "1");
+  ASSERT_TRUE(s->Poll(&r)) << "default: one response at a time";
+  EXPECT_EQ(r.events.size(), 1u);
+  EXPECT_EQ(r.revision, 5);
+}
+
+TEST_F(WatchTest, PollMergesAtMostBytesMax) {
+  auto s = ws_->NewStream();
+  Watch(s.get(), "a");
+  Put("a", "1234");  // 5 key and value bytes each
+  Put("a", "1234");
+  Put("a", "1234");
+  WatchResponse r;
+  ASSERT_TRUE(s->Poll(&r, 1000, /*bytes_max=*/10));
+  EXPECT_EQ(r.events.size(), 2u);
+  ASSERT_TRUE(s->Poll(&r, 1000, /*bytes_max=*/1));
+  EXPECT_EQ(r.events.size(), 1u) << "a single response is never split";
+}
+
+TEST_F(WatchTest, PollDoesNotMergeAcrossWatchersOrProgress) {
+  auto s = ws_->NewStream();
+  WatchId a = Watch(s.get(), "a");
+  WatchId b = Watch(s.get(), "b");
+  Put("a", "1");  // 2
+  Put("b", "1");  // 3
+  Put("a", "2");  // 4
+  s->RequestProgress(a);
+  Put("a", "3");  // 5
+  Put("a", "4");  // 6
+  std::vector<std::pair<WatchId, size_t>> seen;
+  WatchResponse r;
+  while (s->Poll(&r, 1000)) seen.emplace_back(r.watch_id, r.events.size());
+  EXPECT_EQ(seen, (std::vector<std::pair<WatchId, size_t>>{{a, 1}, {b, 1}, {a, 1}, {a, 0}, {a, 2}}));
 }
 
 }  // namespace
