@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "server/allocator/release.h"
 #include "server/etcdserver/errors.h"
 
 namespace cairn::etcdserver {
@@ -134,6 +135,9 @@ void RaftLog::ApplyBatch(raft::node::ApplyBatch&& batch) {
   }
   const uint64_t last = batch.last_index();
   if (options_.snapshot_count > 0 && last >= snapshot_index_ + options_.snapshot_count) {
+    // The commit and the compaction free up to snapshot_count entries at once: give them back
+    // to the OS rather than keep them for reuse (server/allocator/release.h).
+    allocator::ScopedEagerRelease release;
     const uint64_t durable = std::min(applier_->MakeDurable(), last);
     if (durable > snapshot_index_) {
       Status s = node->Compact(durable, conf_state_, std::string());

@@ -7,12 +7,17 @@
 // Compaction at rev keeps, per key, the largest revision <= rev (unless it is a tombstone) and
 // everything after; generations ending at or before rev are dropped.
 //
+// Memory (one KeyIndex per key lives in the TreeIndex): most keys hold one live generation with
+// one revision (put once, restored from the backend, or compacted down to their last put). That
+// history is stored inline (the KeyIndex is 32 bytes, no allocation); any other history lives in one heap block
+// (a vector of generations). Compact returns a history to the inline form when it fits again.
+// The key itself is not stored: the TreeIndex holds it.
+//
 // Not thread-safe: TreeIndex serializes access.
 #pragma once
 
-#include <map>
+#include <cstdint>
 #include <set>
-#include <string>
 #include <vector>
 
 #include "storage/mvcc/revision.h"
@@ -25,6 +30,7 @@ struct Generation {
   std::vector<RevisionPair> revs;
 
   bool empty() const { return revs.empty(); }
+  friend bool operator==(const Generation&, const Generation&) = default;
 };
 
 using RevisionSet = std::set<RevisionPair>;
@@ -37,11 +43,17 @@ class KeyIndex {
     int64_t version = 0;
   };
 
-  explicit KeyIndex(std::string key) : key_(std::move(key)) {}
+  KeyIndex() : created_main_(0) {}
+  KeyIndex(const KeyIndex& other);
+  KeyIndex(KeyIndex&& other) noexcept;
+  KeyIndex& operator=(const KeyIndex& other);
+  KeyIndex& operator=(KeyIndex&& other) noexcept;
+  ~KeyIndex();
 
-  const std::string& key() const { return key_; }
-  RevisionPair modified() const { return modified_; }
-  const std::vector<Generation>& generations() const { return generations_; }
+  // The newest revision in the history ({0, 0} if none).
+  RevisionPair modified() const;
+  // The generations, materialized (tests and debugging; allocates).
+  std::vector<Generation> generations() const;
 
   // REQUIRES: rev > modified() (asserted: revisions only grow).
   void Put(RevisionPair rev);
@@ -58,18 +70,33 @@ class KeyIndex {
   // What Compact(at_rev) would keep, without changing anything (for HashKV).
   void Keep(Revision at_rev, RevisionSet* available) const;
   // True when nothing is left (only one empty generation).
-  bool IsEmpty() const { return generations_.size() == 1 && generations_[0].empty(); }
+  bool IsEmpty() const;
+  // True when the history is held inline (no heap block). For tests and memory accounting.
+  bool is_inline() const { return version_ > 0; }
 
  private:
-  // Index of the generation holding at_rev, or -1.
-  int FindGeneration(Revision at_rev) const;
-  // Shared by Compact and Keep: the first generation to keep and the index in it of the
-  // revision to keep (-1: none <= at_rev).
-  void DoCompact(Revision at_rev, RevisionSet* available, size_t* gen_index, int* rev_index) const;
+  // Switches to the heap form (materializing an inline history). Returns the generations.
+  std::vector<Generation>& MutableHistory();
+  // Stores one live generation holding one revision, inline if it fits (else on the heap).
+  // REQUIRES: no heap block (the caller freed it or never had one).
+  void SetSingle(RevisionPair created, RevisionPair rev, int64_t version);
+  // Back to the inline form when the history has that shape and fits.
+  void MaybeInline();
+  void Reset();
+  void MoveFrom(KeyIndex& other);
 
-  std::string key_;
-  RevisionPair modified_;
-  std::vector<Generation> generations_;
+  // 32 bytes. version_ tells the form:
+  //   > 0  inline: one live generation {version_, created, {rev}} (subs fit in 32 bits);
+  //   == 0 nothing yet (a fresh index);
+  //   < 0  history_ holds the generations (any shape).
+  union {
+    int64_t created_main_;
+    std::vector<Generation>* history_;
+  };
+  int64_t rev_main_ = 0;
+  int64_t version_ = 0;
+  uint32_t created_sub_ = 0;
+  uint32_t rev_sub_ = 0;
 };
 
 }  // namespace cairn::mvcc

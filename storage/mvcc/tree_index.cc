@@ -9,45 +9,43 @@ namespace cairn::mvcc {
 template <typename F>
 void TreeIndex::Visit(const KeyRange& range, F&& f) const {
   if (range.single()) {
-    auto it = tree_.find(range.key);
-    if (it != tree_.end()) f(it->second);
+    const KeyIndex* ki = tree_.Find(range.key);
+    if (ki != nullptr) f(range.key, *ki);
     return;
   }
-  for (auto it = tree_.lower_bound(range.key); it != tree_.end(); ++it) {
-    if (!range.unbounded() && std::string_view(it->first) >= range.end) break;
-    if (!f(it->second)) break;
-  }
+  tree_.ForEachFrom(range.key, [&](std::string_view key, const KeyIndex& ki) {
+    if (!range.unbounded() && key >= range.end) return false;
+    return static_cast<bool>(f(key, ki));
+  });
 }
 
 void TreeIndex::Put(std::string_view key, RevisionPair rev) {
   std::unique_lock lock(mu_);
-  auto it = tree_.find(key);
-  if (it == tree_.end()) it = tree_.emplace(std::string(key), KeyIndex(std::string(key))).first;
-  it->second.Put(rev);
+  tree_.FindOrInsert(key).Put(rev);
 }
 
 bool TreeIndex::Tombstone(std::string_view key, RevisionPair rev) {
   std::unique_lock lock(mu_);
-  auto it = tree_.find(key);
-  if (it == tree_.end()) return false;
-  return it->second.Tombstone(rev);
+  KeyIndex* ki = tree_.Find(key);
+  if (ki == nullptr) return false;
+  return ki->Tombstone(rev);
 }
 
 bool TreeIndex::Get(std::string_view key, Revision at_rev, KeyIndex::GetResult* out) const {
   std::shared_lock lock(mu_);
-  auto it = tree_.find(key);
-  if (it == tree_.end()) return false;
-  return it->second.Get(at_rev, out);
+  const KeyIndex* ki = tree_.Find(key);
+  if (ki == nullptr) return false;
+  return ki->Get(at_rev, out);
 }
 
 TreeIndex::RangeResult TreeIndex::Range(const KeyRange& range, Revision at_rev, int64_t limit) const {
   RangeResult r;
   std::shared_lock lock(mu_);
-  Visit(range, [&](const KeyIndex& ki) {
+  Visit(range, [&](std::string_view key, const KeyIndex& ki) {
     KeyIndex::GetResult g;
     if (ki.Get(at_rev, &g)) {
       if (limit <= 0 || r.total < limit) {
-        r.keys.push_back(ki.key());
+        r.keys.emplace_back(key);
         r.revs.push_back(g.modified);
       }
       ++r.total;
@@ -62,7 +60,7 @@ std::vector<RevisionPair> TreeIndex::Revisions(const KeyRange& range, Revision a
   std::vector<RevisionPair> revs;
   int64_t n = 0;
   std::shared_lock lock(mu_);
-  Visit(range, [&](const KeyIndex& ki) {
+  Visit(range, [&](std::string_view, const KeyIndex& ki) {
     KeyIndex::GetResult g;
     if (ki.Get(at_rev, &g)) {
       if (limit <= 0 || n < limit) revs.push_back(g.modified);
@@ -77,7 +75,7 @@ std::vector<RevisionPair> TreeIndex::Revisions(const KeyRange& range, Revision a
 int64_t TreeIndex::Count(const KeyRange& range, Revision at_rev) const {
   int64_t n = 0;
   std::shared_lock lock(mu_);
-  Visit(range, [&](const KeyIndex& ki) {
+  Visit(range, [&](std::string_view, const KeyIndex& ki) {
     KeyIndex::GetResult g;
     if (ki.Get(at_rev, &g)) ++n;
     return true;
@@ -88,7 +86,7 @@ int64_t TreeIndex::Count(const KeyRange& range, Revision at_rev) const {
 std::vector<RevisionPair> TreeIndex::RangeSince(const KeyRange& range, Revision rev) const {
   std::vector<RevisionPair> revs;
   std::shared_lock lock(mu_);
-  Visit(range, [&](const KeyIndex& ki) {
+  Visit(range, [&](std::string_view, const KeyIndex& ki) {
     auto s = ki.Since(rev);
     revs.insert(revs.end(), s.begin(), s.end());
     return true;
@@ -100,40 +98,35 @@ std::vector<RevisionPair> TreeIndex::RangeSince(const KeyRange& range, Revision 
 RevisionSet TreeIndex::Compact(Revision rev) {
   RevisionSet available;
   std::unique_lock lock(mu_);
-  for (auto it = tree_.begin(); it != tree_.end();) {
-    it->second.Compact(rev, &available);
-    if (it->second.IsEmpty()) {
-      it = tree_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  tree_.EraseIf([&](KeyIndex& ki) {
+    ki.Compact(rev, &available);
+    return ki.IsEmpty();
+  });
   return available;
 }
 
 RevisionSet TreeIndex::Keep(Revision rev) const {
   RevisionSet available;
   std::shared_lock lock(mu_);
-  for (const auto& [k, ki] : tree_) ki.Keep(rev, &available);
+  tree_.ForEach([&](const std::string&, const KeyIndex& ki) { ki.Keep(rev, &available); });
   return available;
 }
 
 void TreeIndex::RestoreRevision(std::string_view key, RevisionPair rev, bool tombstone, RevisionPair created,
                                 int64_t version) {
   std::unique_lock lock(mu_);
-  auto it = tree_.find(key);
-  if (it == tree_.end()) {
+  KeyIndex* ki = tree_.Find(key);
+  if (ki == nullptr) {
     // etcd restoreIntoIndex: a tombstone for an unknown key (its puts were compacted away) is
     // dropped; the first put seen rebuilds the generation from the stored KeyValue.
     if (tombstone) return;
-    it = tree_.emplace(std::string(key), KeyIndex(std::string(key))).first;
-    it->second.Restore(created, rev, version);
+    tree_.FindOrInsert(key).Restore(created, rev, version);
     return;
   }
   if (tombstone) {
-    it->second.Tombstone(rev);
+    ki->Tombstone(rev);
   } else {
-    it->second.Put(rev);
+    ki->Put(rev);
   }
 }
 

@@ -1,16 +1,18 @@
-// TreeIndex: key -> KeyIndex, ordered by key (etcd mvcc/index.go treeIndex).
+// TreeIndex: key -> KeyIndex, ordered by key (etcd mvcc/index.go treeIndex), over a KeyMap
+// (key_map.h: sorted chunks, ~64 bytes a key put once in key order).
 //
 // Thread-safety: all methods are thread-safe (shared mutex: readers in parallel, one writer).
 #pragma once
 
 #include <functional>
-#include <map>
+#include <map>  // not used here; kept for includers that relied on it
 #include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "storage/mvcc/key_index.h"
+#include "storage/mvcc/key_map.h"
 #include "storage/mvcc/key_range.h"
 
 namespace cairn::mvcc {
@@ -51,7 +53,7 @@ class TreeIndex {
   void Visit(const KeyRange& range, F&& f) const;
 
   mutable std::shared_mutex mu_;
-  std::map<std::string, KeyIndex, std::less<>> tree_;
+  KeyMap tree_;
 };
 
 }  // namespace cairn::mvcc
