@@ -14,8 +14,9 @@ struct NodeMetrics {
   std::atomic<uint64_t> proposals_total{0};          // accepted into the queue
   std::atomic<uint64_t> proposals_rejected_full{0};  // queue full
   std::atomic<uint64_t> proposals_rejected_no_leader{0};
-  std::atomic<uint64_t> proposals_dropped{0};  // refused by the core (ProposeBatch)
-  std::atomic<uint64_t> proposal_batches{0};   // ProposeBatch calls
+  std::atomic<uint64_t> proposals_dropped{0};        // refused by the core (ProposeBatch)
+  std::atomic<uint64_t> proposal_batches{0};         // ProposeBatch calls
+  std::atomic<uint64_t> proposals_driven_inline{0};  // the proposer ran the Ready loop itself
   // Inbound message queue (bounded by NodeOptions::max_inbound_messages).
   std::atomic<uint64_t> inbound_queued{0};  // gauge
   std::atomic<uint64_t> inbound_dropped_full{0};
@@ -24,6 +25,7 @@ struct NodeMetrics {
   std::atomic<uint64_t> apply_queued{0};            // gauge: batches waiting for the apply thread
   std::atomic<uint64_t> apply_queue_full_waits{0};  // raft thread waited for room
   std::atomic<uint64_t> applied_index{0};           // gauge
+  std::atomic<uint64_t> apply_inline{0};            // batches applied on the raft thread (apply thread idle)
   // ReadIndex (bounded by NodeOptions::max_pending_reads).
   std::atomic<uint64_t> reads_pending{0};  // gauge
   std::atomic<uint64_t> reads_rejected_full{0};

@@ -1,7 +1,8 @@
 // Node: the Raft node driver. One thread (the raft thread) owns the RawNode;
 // everything else talks to it through bounded queues.
 //
-// THE READY LOOP. The raft thread waits for input (ticks, received messages,
+// THE READY LOOP. The raft thread (or, when it is idle, a proposer: see
+// ProposeAsync's may_drive) waits for input (ticks, received messages,
 // proposals, reads, requests), feeds it to the RawNode — all proposals waiting
 // at that moment go into ONE ProposeBatch — and for each Ready, in this order:
 //   1. SEND rd.messages (they depend on nothing unpersisted).
@@ -15,6 +16,10 @@
 //      thread through a bounded queue (the raft thread waits for room). When
 //      the batch holds a conf change, the raft thread waits until it is applied
 //      (the application calls ApplyConfChange from its apply callback).
+//      A small batch (inline_apply_entries_max) that finds the apply thread
+//      idle and its queue empty is applied on the raft thread instead (the
+//      apply callback then runs there; batches still run one at a time, in
+//      log order).
 //      rd.read_states complete the waiting ReadIndex batch.
 //   5. ADVANCE.
 // A WAL error is fatal (fsyncgate): the raft thread stops, failed() says why,
@@ -29,10 +34,12 @@
 //
 // Thread-safety: every public method may be called from any thread.
 // From the apply callback, call only ApplyConfChange and Compact (served by
-// the raft thread even while it waits for the apply thread); Propose, ReadIndex,
-// WaitApplied and the other blocking calls would deadlock there.
+// the raft thread even while it waits for the apply thread, or run directly
+// when the callback runs on the raft thread); Propose, ReadIndex, WaitApplied
+// and the other blocking calls would deadlock there.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -81,6 +88,14 @@ struct NodeOptions {
   size_t max_pending_proposals = 4096;  // beyond: Propose fails at once
   size_t max_inbound_messages = 8192;   // beyond: received messages are dropped
   size_t max_apply_batches = 64;        // beyond: the raft thread waits
+  // A batch of at most this many committed entries (and no snapshot) is applied on the raft
+  // thread itself when the apply thread is idle with nothing queued: one thread hand-off less
+  // on a write's path, at the price of the raft thread not persisting meanwhile. 0: always hand
+  // off. See set_inline_apply_entries_max.
+  size_t inline_apply_entries_max = 0;
+  // ProposeAsync(..., may_drive = true) may run the Ready loop on the proposer's thread when the
+  // core is idle (see ProposeAsync). See set_drive_proposals.
+  bool drive_proposals = false;
   // Readers without a read state plus asynchronous readers waiting for apply.
   size_t max_pending_reads = 4096;      // beyond: ReadIndex(Async) fails at once
   // A ReadIndex request unanswered for this many ticks fails its readers
@@ -119,7 +134,15 @@ class Node {
   // such as no known leader or a full queue, are returned); `on_refused` is called later, on the
   // raft thread, only if the core refuses the proposal. It must be quick and must not call into
   // the node.
-  Status ProposeAsync(std::string data, std::function<void(const Status&)> on_refused);
+  //
+  // With may_drive (and NodeOptions::drive_proposals on), a proposal that finds the core and the
+  // apply thread idle, nothing else queued and the previous batch of proposals no larger than one
+  // (no concurrent writers to group-commit with) is not handed to the raft thread: the caller
+  // runs the Ready loop itself (persist with fdatasync, hand off or apply, advance) before
+  // ProposeAsync returns, so `on_refused` and the apply callback may then run on the caller's
+  // thread, inside this call. The caller must hold no lock the apply callback takes.
+  Status ProposeAsync(std::string data, std::function<void(const Status&)> on_refused,
+                      bool may_drive = false);
   Status ProposeConfChange(const ConfChange& cc);
   Status Campaign();
   void TransferLeader(NodeId transferee);
@@ -158,6 +181,13 @@ class Node {
   NodeId leader() const { return metrics_.leader_id.load(std::memory_order_relaxed); }
   Index applied() const { return metrics_.applied_index.load(std::memory_order_relaxed); }
   const NodeMetrics& metrics() const { return metrics_; }
+  // Changes NodeOptions::inline_apply_entries_max (e.g. when the membership changes); takes
+  // effect from the next Ready.
+  void set_inline_apply_entries_max(size_t entries) {
+    inline_apply_entries_max_.store(entries, std::memory_order_relaxed);
+  }
+  // Changes NodeOptions::drive_proposals.
+  void set_drive_proposals(bool on) { drive_proposals_.store(on, std::memory_order_relaxed); }
   // OK while running; the fatal error once the raft thread failed.
   Status failed() const;
 
@@ -175,7 +205,9 @@ class Node {
     }
   };
   // Queues a proposal (REQUIRES: mu_ not held); errors that are known at once.
-  Status Enqueue(Proposal p, std::future<Status>* result);
+  // With `drive`, a proposal that finds the core idle and nothing else queued is driven through
+  // the Ready loop on the caller's thread (NodeOptions::drive_proposals).
+  Status Enqueue(Proposal p, std::future<Status>* result, bool drive);
   using ReadDone = std::function<void(Status, Index)>;
   struct Reader {
     bool done = false;  // blocking readers: set under mu_ when answered
@@ -198,7 +230,16 @@ class Node {
   Status RunOnRaftThread(std::function<Status(RawNode&)> fn);
   void RaftLoop();
   void ApplyLoop();
+  // Runs the apply callback for `batch` (REQUIRES: lk not holding mu_, no other batch being
+  // applied), then publishes the applied index: wakes a raft thread waiting for it, blocking
+  // waiters and asynchronous readers. Returns with lk holding mu_.
+  void ApplyAndPublish(ApplyBatch&& batch, std::unique_lock<std::mutex>& lk);
   bool HasInputLocked() const;
+  bool HasOtherInputLocked() const;  // anything but proposals
+  // One turn of the Ready loop: takes the queued input, steps the core, handles every Ready
+  // (steps 1-5). REQUIRES: lk holds mu_ and !driving_; returns with lk held. False on a fatal
+  // error or stop.
+  bool DriveLocked(std::unique_lock<std::mutex>& lk);
   // Steps 1-5 of the Ready loop; false on a fatal error.
   bool HandleReady();
   // Runs the requests of the apply thread (ApplyConfChange, Compact); the
@@ -243,6 +284,20 @@ class Node {
   // Apply queue.
   std::deque<ApplyBatch> apply_queue_;
   Index applied_ = 0;
+  bool apply_busy_ = false;            // the apply thread is applying a batch it took
+  bool raft_waits_for_apply_ = false;  // the raft thread waits for room or for applied_ (step 4)
+  int blocking_waiters_ = 0;           // threads in waiters_cv_ (ReadIndex, WaitApplied)
+  std::atomic<size_t> inline_apply_entries_max_;
+  // Someone runs the Ready loop (DriveLocked): the raft thread, or a proposer (ProposeAsync with
+  // may_drive). The core and the raft-thread-only state below belong to that thread until it
+  // clears the flag.
+  bool driving_ = false;
+  size_t last_proposal_batch_ = 0;  // proposals taken by the last turn that took any
+  std::atomic<bool> drive_proposals_;
+  // The node whose Ready loop this thread runs (RunApplyRequest from an inline apply).
+  static thread_local const Node* t_driving_;
+  // Set on the apply thread of that node (it never drives the loop).
+  static thread_local const Node* t_applying_;
   // Asynchronous readers waiting for applied_ >= their index (min-heap by index, LaterIndex).
   std::vector<ApplyWaiter> apply_waiters_;
 

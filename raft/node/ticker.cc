@@ -1,5 +1,7 @@
 #include "raft/node/ticker.h"
 
+#include <pthread.h>
+
 namespace cairn::raft::node {
 
 Ticker::Ticker(std::chrono::milliseconds interval, std::function<void()> fn)
@@ -15,6 +17,7 @@ Ticker::~Ticker() {
 }
 
 void Ticker::Run() {
+  pthread_setname_np(pthread_self(), "raft-ticker");
   // Deadline-based, so a slow tick does not shift every later one.
   auto next = std::chrono::steady_clock::now() + interval_;
   std::unique_lock<std::mutex> lk(mu_);

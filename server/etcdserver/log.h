@@ -5,10 +5,12 @@
 // Contract:
 //   1. Propose(data) queues opaque bytes. Once the entry is committed (single node: durable in
 //      the WAL; Raft: durable in a quorum's WALs), the Log calls Applier::Apply for it.
-//   2. Apply is called on ONE thread (the apply thread), in index order, with no gaps, exactly
-//      once per index per process lifetime. Entries the WAL holds above the `applied_index`
-//      passed to Start are re-applied during Start, before it returns.
-//   3. Propose never blocks on the disk; it fails only when the Log is stopped (or, for Raft, has
+//   2. Apply is called one entry at a time (never concurrently), in index order, with no gaps,
+//      exactly once per index per process lifetime; on the apply thread, or for RaftLog on a
+//      thread that drives the log at that moment (see ProposeAsync). Entries the WAL holds above
+//      the `applied_index` passed to Start are re-applied during Start, before it returns.
+//   3. Propose never blocks on the disk (RaftLog's ProposeAsync may: it can persist the entry on
+//      the caller's thread, see there); it fails only when the Log is stopped (or, for Raft, has
 //      no leader). A proposer learns the outcome from what Apply does with the entry (the server's
 //      wait registry), not from the Log.
 //   4. A failed WAL write is fatal: the Log calls the fatal handler (the process then exits),
@@ -82,6 +84,9 @@ class Log {
   // Like Propose, but may return before the log accepted the entry: a refusal found later (e.g.
   // leadership lost before the entry was appended) is reported once through `on_refused`, from a
   // log thread (quick, no calls back into the log). Default: Propose.
+  // RaftLog, lone voter: when the log is idle, the caller's thread may persist and apply the entry
+  // itself before this returns (one thread hand-off less), so `on_refused` and Applier::Apply may
+  // run inside this call: the caller must hold no lock the applier takes.
   virtual Status ProposeAsync(std::string data, std::function<void(const Status&)> /*on_refused*/) {
     return Propose(std::move(data));
   }

@@ -55,6 +55,8 @@ Status RaftLog::Start(Applier* applier, uint64_t applied_index) {
     cv_.notify_all();
   };
   o.apply = [this](raft::node::ApplyBatch&& batch) { ApplyBatch(std::move(batch)); };
+  o.inline_apply_entries_max = lone_voter_.load() ? options_.lone_voter_inline_apply_entries_max : 0;
+  o.drive_proposals = lone_voter_.load() && options_.lone_voter_drive_proposals;
   CAIRN_RETURN_IF_ERROR(raft::node::Node::Start(std::move(o), &node_));
   node_ptr_.store(node_.get());
 
@@ -147,7 +149,13 @@ void RaftLog::ApplyBatch(raft::node::ApplyBatch&& batch) {
 }
 
 void RaftLog::NoteConfState() {
-  lone_voter_.store(conf_state_.voters.size() == 1 && conf_state_.voters[0] == options_.member_id);
+  const bool lone = conf_state_.voters.size() == 1 && conf_state_.voters[0] == options_.member_id;
+  lone_voter_.store(lone);
+  // Start passes the initial value; later changes come through ApplyBatch, once the node exists.
+  if (raft::node::Node* node = node_ptr_.load()) {
+    node->set_inline_apply_entries_max(lone ? options_.lone_voter_inline_apply_entries_max : 0);
+    node->set_drive_proposals(lone && options_.lone_voter_drive_proposals);
+  }
 }
 
 Status RaftLog::Propose(std::string data) {
@@ -158,7 +166,8 @@ Status RaftLog::Propose(std::string data) {
 Status RaftLog::ProposeAsync(std::string data, std::function<void(const Status&)> on_refused) {
   CAIRN_RETURN_IF_ERROR(AwaitLeader());
   return ToEtcd(node_->ProposeAsync(
-      std::move(data), [on_refused = std::move(on_refused)](const Status& s) { on_refused(ToEtcd(s)); }));
+      std::move(data), [on_refused = std::move(on_refused)](const Status& s) { on_refused(ToEtcd(s)); },
+      /*may_drive=*/true));
 }
 
 Status RaftLog::AwaitLeader() {

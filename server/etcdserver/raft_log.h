@@ -51,6 +51,16 @@ struct RaftLogOptions {
   std::function<void(uint64_t leader, uint64_t term)> on_leader_change;
   // A fatal node error (WAL write failure). Default: print and abort.
   std::function<void(const Status&)> fatal;
+  // While this member is the only voter, committed batches of at most this many entries are
+  // applied on the raft thread when the apply thread is idle (raft/node NodeOptions::
+  // inline_apply_entries_max): a lone put skips one thread hand-off. With peers, the raft thread
+  // keeps to sending and persisting. 0: always hand off.
+  size_t lone_voter_inline_apply_entries_max = 8;
+  // While this member is the only voter, a proposal that finds the raft core idle runs the Ready
+  // loop (WAL append + fdatasync, apply) on the proposing thread instead of waking the raft thread
+  // (raft/node Node::ProposeAsync may_drive): so ProposeAsync may apply entries, and answer
+  // waiters, before it returns. Callers hold no lock the applier takes.
+  bool lone_voter_drive_proposals = true;
 };
 
 class RaftLog final : public Log {

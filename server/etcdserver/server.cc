@@ -1,5 +1,7 @@
 #include "server/etcdserver/server.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -180,6 +182,7 @@ void EtcdServer::ProposeAsync(InternalRequest* req, ApplyCallback done) {
 }
 
 void EtcdServer::TimeoutLoop() {
+  pthread_setname_np(pthread_self(), "req-timeouts");
   std::unique_lock<std::mutex> lock(timeout_mu_);
   while (!timeout_stopping_) {
     // NextDeadline is read under timeout_mu_ and Register's notifier takes it: no lost wake-up.
