@@ -562,7 +562,7 @@ def markdown(args, machine, versions, results, svg_rel, elapsed_s, command):
                 fs["device"], fsync["count"], fsync["bytes"], fsync["p50_ms"], fsync["p99_ms"], fsync["mean_ms"]),
             "",
             "**Versions:** etcd `%s` — %s; Cairn `%s` — %s; client `%s` (the same for both)." % (
-                args.etcd, versions["etcd"], args.cairn, versions["cairn"], args.bench),
+                args.etcd, versions["etcd"], args.cairn, versions["cairn"], display_path(args.bench, args.repo)),
             "",
             "Both servers get the same flags (`--name --data-dir --listen-client-urls --advertise-client-urls "
             "--listen-peer-urls --initial-advertise-peer-urls --initial-cluster --initial-cluster-state new`, "
@@ -675,6 +675,7 @@ def main():
     ap.add_argument("--bench-timeout", type=int, default=0, help="seconds per bench run (0: 120 quick, 900 full)")
     args = ap.parse_args()
     args.compare_flags = flags_beyond_make(sys.argv[1:])
+    args.repo = repo
     args.bench_timeout = args.bench_timeout or (120 if args.quick else 900)
     args.rounds = args.rounds or (1 if args.quick else 3)
     for b in (args.cairn, args.etcd, shlex.split(args.bench)[0]):
