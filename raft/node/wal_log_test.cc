@@ -64,6 +64,7 @@ TEST(WalLog, PersistThenReopenRestoresStorage) {
   ConfState cs;
   ASSERT_EQ(log->storage().InitialState(&hs, &cs), Error::kOk);
   EXPECT_EQ(cs.voters, (std::vector<NodeId>{1, 2, 3}));
+  log.reset();  // the WAL may still be preparing its next segment in dir
   std::filesystem::remove_all(dir);
 }
 
@@ -102,6 +103,7 @@ TEST(WalLog, CommitOnlyReadyIsNotSyncedButRidesOnTheNextAppend) {
   ASSERT_TRUE(WalLog::Open(Opts(dir), &log).ok());
   EXPECT_EQ(log->hard_state(), (HardState{1, 1, 2}));  // rode on the entry append
   EXPECT_EQ(log->storage().LastIndex(), 3u);
+  log.reset();  // the WAL may still be preparing its next segment in dir
   std::filesystem::remove_all(dir);
 }
 
@@ -132,6 +134,7 @@ TEST(WalLog, SnapshotFromLeaderIsPersistedWithHardState) {
   EXPECT_EQ(log->storage().FirstIndex(), 11u);
   EXPECT_EQ(log->storage().LastIndex(), 11u);
   EXPECT_EQ(log->hard_state().commit, 10u);
+  log.reset();  // the WAL may still be preparing its next segment in dir
   std::filesystem::remove_all(dir);
 }
 
@@ -161,6 +164,7 @@ TEST(WalLog, CompactReleasesAndReopensFromSnapshot) {
   ASSERT_TRUE(WalLog::Open(o, &log).ok());
   EXPECT_EQ(log->storage().FirstIndex(), 151u);
   EXPECT_EQ(log->storage().LastIndex(), 200u);
+  log.reset();  // the WAL may still be preparing its next segment in dir
   std::filesystem::remove_all(dir);
 }
 
