@@ -46,8 +46,9 @@ std::string Quoted(std::string_view s) {
 
 }  // namespace
 
-void AppendJsonString(std::string* out, std::string_view s) {
+void AppendJsonString(std::string* out, std::string_view s, JsonEscape escape) {
   static constexpr char kHex[] = "0123456789abcdef";
+  const bool go = escape == JsonEscape::kGoEncodingJson;
   out->push_back('"');
   size_t i = 0;
   while (i < s.size()) {
@@ -60,7 +61,7 @@ void AppendJsonString(std::string* out, std::string_view s) {
         case '\r': out->append("\\r"); break;
         case '\t': out->append("\\t"); break;
         default:
-          if (c < 0x20) {
+          if (c < 0x20 || (go && (c == '<' || c == '>' || c == '&'))) {
             out->append("\\u00");
             out->push_back(kHex[c >> 4]);
             out->push_back(kHex[c & 0xF]);
@@ -75,6 +76,10 @@ void AppendJsonString(std::string* out, std::string_view s) {
     if (n == 0) {
       out->append("\\ufffd");
       i++;
+    } else if (go && n == 3 && s.compare(i, 2, "\xe2\x80") == 0 &&
+               (s[i + 2] == '\xa8' || s[i + 2] == '\xa9')) {
+      out->append(s[i + 2] == '\xa8' ? "\\u2028" : "\\u2029");  // U+2028, U+2029
+      i += n;
     } else {
       out->append(s.substr(i, n));
       i += n;

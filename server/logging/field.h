@@ -38,8 +38,14 @@ Field Error(const Status& status);
 // A hex id as etcd prints member and cluster ids: "8e9e05c52164694d".
 Field HexId(std::string_view key, uint64_t id);
 
-// Appends `s` as a JSON string with zap's escaping: \" \\ \n \r \t, other bytes < 0x20 as
-// \u00xx, invalid UTF-8 as \ufffd, everything else (including '<', '&' and valid UTF-8) raw.
-void AppendJsonString(std::string* out, std::string_view s);
+// How AppendJsonString escapes beyond what both encoders share.
+enum class JsonEscape {
+  kZap,             // zap's encoder: '<', '>', '&' and U+2028/U+2029 raw
+  kGoEncodingJson,  // Go's encoding/json (HTML-safe, Go 1.19): those as \u003c \u003e \u0026 \u2028 \u2029
+};
+
+// Appends `s` as a JSON string: \" \\ \n \r \t, other bytes < 0x20 as \u00xx, invalid UTF-8
+// as \ufffd, everything else raw except what `escape` adds.
+void AppendJsonString(std::string* out, std::string_view s, JsonEscape escape = JsonEscape::kZap);
 
 }  // namespace cairn::logging
