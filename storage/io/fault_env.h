@@ -27,9 +27,9 @@
 
 namespace cairn::io {
 
-class FaultEnv final : public Env {
+class FaultEnv final : public ForwardingEnv {
  public:
-  explicit FaultEnv(Env* base) : base_(base) {}
+  explicit FaultEnv(Env* base) : ForwardingEnv(base) {}
 
   // Fail step `step` (1-based) and everything after it. nullopt: never.
   void SetCrashAtStep(std::optional<uint64_t> step);
@@ -41,14 +41,7 @@ class FaultEnv final : public Env {
   Status Crash();
 
   Status Open(const std::string& path, OpenMode mode, std::unique_ptr<File>* out) override;
-  Status Exists(const std::string& path, bool* exists) override { return base_->Exists(path, exists); }
-  Status Remove(const std::string& path) override { return base_->Remove(path); }
   Status Rename(const std::string& from, const std::string& to) override;
-  Status CreateDir(const std::string& path) override { return base_->CreateDir(path); }
-  Status ListDir(const std::string& path, std::vector<std::string>* names) override {
-    return base_->ListDir(path, names);
-  }
-  Status SyncDir(const std::string& path) override { return base_->SyncDir(path); }
 
   // Internal: called by FaultFile.
   struct Undo {
@@ -63,7 +56,6 @@ class FaultEnv final : public Env {
   void Forget(const std::shared_ptr<std::string>& path);
 
  private:
-  Env* base_;
   mutable std::mutex mu_;
   std::optional<uint64_t> crash_at_step_;
   uint64_t steps_ = 0;

@@ -61,6 +61,27 @@ class Env {
   virtual Status SyncDir(const std::string& path) = 0;
 };
 
+// An Env that passes every call to `base_`: wrappers (FaultEnv, NoSyncEnv, test Envs) override
+// only what they change.
+class ForwardingEnv : public Env {
+ public:
+  explicit ForwardingEnv(Env* base) : base_(base) {}
+  Status Open(const std::string& path, OpenMode mode, std::unique_ptr<File>* out) override {
+    return base_->Open(path, mode, out);
+  }
+  Status Exists(const std::string& path, bool* exists) override { return base_->Exists(path, exists); }
+  Status Remove(const std::string& path) override { return base_->Remove(path); }
+  Status Rename(const std::string& from, const std::string& to) override { return base_->Rename(from, to); }
+  Status CreateDir(const std::string& path) override { return base_->CreateDir(path); }
+  Status ListDir(const std::string& path, std::vector<std::string>* names) override {
+    return base_->ListDir(path, names);
+  }
+  Status SyncDir(const std::string& path) override { return base_->SyncDir(path); }
+
+ protected:
+  Env* const base_;
+};
+
 // The process-wide POSIX Env (thread-safe, never destroyed).
 Env* DefaultEnv();
 

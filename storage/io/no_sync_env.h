@@ -15,20 +15,14 @@
 
 namespace cairn::io {
 
-class NoSyncEnv final : public Env {
+class NoSyncEnv final : public ForwardingEnv {
  public:
+  NoSyncEnv() : ForwardingEnv(DefaultEnv()) {}
   Status Open(const std::string& path, OpenMode mode, std::unique_ptr<File>* out) override {
     std::unique_ptr<File> file;
     CAIRN_RETURN_IF_ERROR(base_->Open(path, mode, &file));
     *out = std::make_unique<NoSyncFile>(std::move(file));
     return Status::Ok();
-  }
-  Status Exists(const std::string& path, bool* exists) override { return base_->Exists(path, exists); }
-  Status Remove(const std::string& path) override { return base_->Remove(path); }
-  Status Rename(const std::string& from, const std::string& to) override { return base_->Rename(from, to); }
-  Status CreateDir(const std::string& path) override { return base_->CreateDir(path); }
-  Status ListDir(const std::string& path, std::vector<std::string>* names) override {
-    return base_->ListDir(path, names);
   }
   Status SyncDir(const std::string&) override { return Status::Ok(); }
 
@@ -52,8 +46,6 @@ class NoSyncEnv final : public Env {
    private:
     std::unique_ptr<File> base_;
   };
-
-  Env* base_ = DefaultEnv();
 };
 
 // A process-wide instance.

@@ -111,24 +111,14 @@ TEST(IoPathTest, AllPathsWriteByteIdenticalSegments) {
 
 // An Env whose "*.wal" files open read-only when asked for read-write: every
 // append then fails with EBADF, whichever path writes it.
-class ReadOnlySegmentsEnv final : public io::Env {
+class ReadOnlySegmentsEnv final : public io::ForwardingEnv {
  public:
+  ReadOnlySegmentsEnv() : ForwardingEnv(io::DefaultEnv()) {}
   Status Open(const std::string& path, io::OpenMode mode, std::unique_ptr<io::File>* out) override {
     const bool segment = path.size() > 4 && path.compare(path.size() - 4, 4, ".wal") == 0;
     if (segment && mode == io::OpenMode::kReadWrite) mode = io::OpenMode::kReadOnly;
     return base_->Open(path, mode, out);
   }
-  Status Exists(const std::string& path, bool* exists) override { return base_->Exists(path, exists); }
-  Status Remove(const std::string& path) override { return base_->Remove(path); }
-  Status Rename(const std::string& from, const std::string& to) override { return base_->Rename(from, to); }
-  Status CreateDir(const std::string& path) override { return base_->CreateDir(path); }
-  Status ListDir(const std::string& path, std::vector<std::string>* names) override {
-    return base_->ListDir(path, names);
-  }
-  Status SyncDir(const std::string& path) override { return base_->SyncDir(path); }
-
- private:
-  io::Env* base_ = io::DefaultEnv();
 };
 
 class IoPathErrorTest : public ::testing::TestWithParam<Config> {};
