@@ -360,7 +360,8 @@ TEST(NodeReadAsync, CompletesFromTheApplyPathOnceApplied) {
   g.Block();
   AsyncReads reads;
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(n->ReadIndexAsync(5s, reads.Callback(n)).ok());
-  for (int i = 0; i < 2000 && n->metrics().reads_waiting_apply.load() < 3; ++i) std::this_thread::sleep_for(1ms);
+  for (int i = 0; i < 2000 && n->metrics().reads_waiting_apply.load() < 3; ++i)
+    std::this_thread::sleep_for(1ms);
   EXPECT_EQ(n->metrics().reads_waiting_apply.load(), 3u);
   EXPECT_EQ(reads.size(), 0u);  // the read index (the "block" entry) is not applied yet
   const Index before = n->applied();
@@ -381,7 +382,8 @@ TEST(NodeReadAsync, TimesOutWaitingForApplyOnTick) {
   g.Block();
   AsyncReads reads;
   ASSERT_TRUE(n->ReadIndexAsync(1ms, reads.Callback(n)).ok());
-  for (int i = 0; i < 2000 && n->metrics().reads_waiting_apply.load() < 1; ++i) std::this_thread::sleep_for(1ms);
+  for (int i = 0; i < 2000 && n->metrics().reads_waiting_apply.load() < 1; ++i)
+    std::this_thread::sleep_for(1ms);
   ASSERT_EQ(n->metrics().reads_waiting_apply.load(), 1u);
   std::this_thread::sleep_for(5ms);
   EXPECT_EQ(reads.size(), 0u);  // deadlines are checked on ticks only
@@ -398,7 +400,8 @@ TEST(NodeReadAsync, StopFailsReadersWaitingForApply) {
   g.Block();
   AsyncReads reads;
   ASSERT_TRUE(n->ReadIndexAsync(10s, reads.Callback(n)).ok());
-  for (int i = 0; i < 2000 && n->metrics().reads_waiting_apply.load() < 1; ++i) std::this_thread::sleep_for(1ms);
+  for (int i = 0; i < 2000 && n->metrics().reads_waiting_apply.load() < 1; ++i)
+    std::this_thread::sleep_for(1ms);
   ASSERT_EQ(n->metrics().reads_waiting_apply.load(), 1u);
   std::thread stopper([n] { n->Stop(); });  // the raft thread fails the waiters as it exits
   const bool done = reads.WaitFor(1, 5s);
@@ -546,20 +549,35 @@ TEST_F(NodeTest, IsolatedLeaderStepsDownAndRejoinsWithoutDivergence) {
   }
 }
 
-TEST(NodeSingle, LeaderChangeCallbackAndCampaign) {
-  LocalNetwork net;
+// Options of node 1, the only voter, with its WAL in a fresh temp dir (*dir); ticks are off, so
+// only Campaign() elects it.
+NodeOptions LoneNodeOptions(LocalNetwork* net, const std::string& name, std::string* dir) {
   const char* tmp = getenv("TEST_TMPDIR");
-  std::string tmpl = std::string(tmp ? tmp : "/tmp") + "/nodesingleXXXXXX";
-  const std::string dir = mkdtemp(tmpl.data());
-  std::mutex mu;
-  std::vector<std::pair<NodeId, Term>> changes;
+  std::string tmpl = std::string(tmp ? tmp : "/tmp") + "/" + name + "XXXXXX";
+  *dir = mkdtemp(tmpl.data());
   NodeOptions o;
   o.raft.id = 1;
-  o.log.dir = dir + "/wal";
+  o.log.dir = *dir + "/wal";
   o.log.wal_options.log = [](std::string_view) {};
   o.log.initial_conf_state.voters = {1};
-  o.transport = net.TransportFor(1);
-  o.tick_interval = 0ms;  // only Campaign() elects
+  o.transport = net->TransportFor(1);
+  o.tick_interval = 0ms;
+  return o;
+}
+
+// Campaigns and waits until the lone node leads.
+void ElectLoneNode(Node* n) {
+  ASSERT_TRUE(n->Campaign().ok());
+  for (int i = 0; i < 1000 && n->leader() != 1; ++i) std::this_thread::sleep_for(1ms);
+  ASSERT_EQ(n->leader(), 1u);
+}
+
+TEST(NodeSingle, LeaderChangeCallbackAndCampaign) {
+  LocalNetwork net;
+  std::string dir;
+  NodeOptions o = LoneNodeOptions(&net, "nodesingle", &dir);
+  std::mutex mu;
+  std::vector<std::pair<NodeId, Term>> changes;
   o.apply = [](ApplyBatch&&) {};
   o.on_leader_change = [&](NodeId leader, Term term) {
     std::lock_guard<std::mutex> lk(mu);
@@ -568,9 +586,7 @@ TEST(NodeSingle, LeaderChangeCallbackAndCampaign) {
   std::unique_ptr<Node> n;
   ASSERT_TRUE(Node::Start(std::move(o), &n).ok());
   EXPECT_EQ(n->Propose("x").message(), "raft: no leader");
-  ASSERT_TRUE(n->Campaign().ok());
-  for (int i = 0; i < 1000 && n->leader() != 1; ++i) std::this_thread::sleep_for(1ms);
-  ASSERT_EQ(n->leader(), 1u);
+  ASSERT_NO_FATAL_FAILURE(ElectLoneNode(n.get()));
   EXPECT_TRUE(n->Propose("x").ok());
   n->Stop();
   std::lock_guard<std::mutex> lk(mu);
@@ -584,21 +600,13 @@ TEST(NodeSingle, LeaderChangeCallbackAndCampaign) {
 // WaitApplied callers are woken. With inline apply off, batches go to the apply thread again.
 TEST(NodeSingle, InlineApplyRunsOnTheRaftThreadInOrder) {
   LocalNetwork net;
-  const char* tmp = getenv("TEST_TMPDIR");
-  std::string tmpl = std::string(tmp ? tmp : "/tmp") + "/nodeinlineXXXXXX";
-  const std::string dir = mkdtemp(tmpl.data());
+  std::string dir;
+  NodeOptions o = LoneNodeOptions(&net, "nodeinline", &dir);
   std::mutex mu;
   std::vector<std::string> seen;
   std::vector<std::thread::id> threads;  // the thread of each batch
   std::atomic<Node*> node{nullptr};
   Index compacted = 0;
-  NodeOptions o;
-  o.raft.id = 1;
-  o.log.dir = dir + "/wal";
-  o.log.wal_options.log = [](std::string_view) {};
-  o.log.initial_conf_state.voters = {1};
-  o.transport = net.TransportFor(1);
-  o.tick_interval = 0ms;
   o.inline_apply_entries_max = 8;
   o.apply = [&](ApplyBatch&& b) {
     {
@@ -619,9 +627,7 @@ TEST(NodeSingle, InlineApplyRunsOnTheRaftThreadInOrder) {
   std::unique_ptr<Node> n;
   ASSERT_TRUE(Node::Start(std::move(o), &n).ok());
   node.store(n.get());
-  ASSERT_TRUE(n->Campaign().ok());
-  for (int i = 0; i < 1000 && n->leader() != 1; ++i) std::this_thread::sleep_for(1ms);
-  ASSERT_EQ(n->leader(), 1u);
+  ASSERT_NO_FATAL_FAILURE(ElectLoneNode(n.get()));
   // The new leader's empty entry (index 1) first: from then on, each proposal is the next index.
   ASSERT_TRUE(n->WaitApplied(1, 5s).ok());
   std::vector<std::string> want;
@@ -665,21 +671,13 @@ TEST(NodeSingle, InlineApplyRunsOnTheRaftThreadInOrder) {
 // apply exactly once each, in one order.
 TEST(NodeSingle, ProposerDrivesTheReadyLoopWhenIdle) {
   LocalNetwork net;
-  const char* tmp = getenv("TEST_TMPDIR");
-  std::string tmpl = std::string(tmp ? tmp : "/tmp") + "/nodedriveXXXXXX";
-  const std::string dir = mkdtemp(tmpl.data());
+  std::string dir;
+  NodeOptions o = LoneNodeOptions(&net, "nodedrive", &dir);
   std::mutex mu;
   std::vector<std::string> seen;
   std::vector<std::thread::id> threads;
   std::atomic<Node*> node{nullptr};
   Index compacted = 0;
-  NodeOptions o;
-  o.raft.id = 1;
-  o.log.dir = dir + "/wal";
-  o.log.wal_options.log = [](std::string_view) {};
-  o.log.initial_conf_state.voters = {1};
-  o.transport = net.TransportFor(1);
-  o.tick_interval = 0ms;
   o.inline_apply_entries_max = 8;
   o.drive_proposals = true;
   o.apply = [&](ApplyBatch&& b) {
@@ -702,9 +700,7 @@ TEST(NodeSingle, ProposerDrivesTheReadyLoopWhenIdle) {
   std::unique_ptr<Node> n;
   ASSERT_TRUE(Node::Start(std::move(o), &n).ok());
   node.store(n.get());
-  ASSERT_TRUE(n->Campaign().ok());
-  for (int i = 0; i < 1000 && n->leader() != 1; ++i) std::this_thread::sleep_for(1ms);
-  ASSERT_EQ(n->leader(), 1u);
+  ASSERT_NO_FATAL_FAILURE(ElectLoneNode(n.get()));
   auto seen_count = [&] {
     std::lock_guard<std::mutex> lk(mu);
     return seen.size();
