@@ -1,4 +1,4 @@
-#include "server/mode.h"
+#include "main/mode.h"
 
 #include <gtest/gtest.h>
 
@@ -14,6 +14,9 @@ TEST(ModeTest, ProgramNameSelectsFace) {
   EXPECT_EQ(Choose({"/usr/local/bin/etcd", "--name", "a"}).mode, Mode::kServe);
   EXPECT_EQ(Choose({"/usr/local/bin/etcd"}).words_consumed, 1);
   EXPECT_EQ(Choose({"etcdctl", "get", "k"}).mode, Mode::kCtl);
+  EXPECT_EQ(Choose({"/usr/local/bin/etcdutl", "snapshot"}).mode, Mode::kUtl);
+  EXPECT_EQ(Choose({"cfssl", "gencert"}).mode, Mode::kCfssl);
+  EXPECT_EQ(Choose({"cfssljson", "-bare", "ca"}).mode, Mode::kCfssljson);
 }
 
 TEST(ModeTest, FirstWordSelectsFaceForCairn) {
@@ -21,6 +24,8 @@ TEST(ModeTest, FirstWordSelectsFaceForCairn) {
   EXPECT_EQ(Choose({"cairn", "serve"}).words_consumed, 2);
   EXPECT_EQ(Choose({"bin/cairn", "ctl", "put"}).mode, Mode::kCtl);
   EXPECT_EQ(Choose({"cairn", "bench", "put"}).mode, Mode::kBench);
+  EXPECT_EQ(Choose({"cairn", "etcdutl", "defrag"}).mode, Mode::kUtl);
+  EXPECT_EQ(Choose({"cairn", "certs", "kubeadm"}).mode, Mode::kCerts);
   EXPECT_EQ(Choose({"cairn", "--version"}).mode, Mode::kVersion);
   EXPECT_EQ(Choose({"cairn"}).mode, Mode::kHelp);
   EXPECT_EQ(Choose({"cairn", "frobnicate"}).mode, Mode::kUnknown);

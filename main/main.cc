@@ -1,5 +1,6 @@
 // The one `cairn` binary: dispatches to the face its name or first word asks
-// for (server/mode.h). Faces not built yet say so and exit 2.
+// for (main/mode.h). Faces not built yet say so and exit 2. Each face is called with the
+// remaining arguments and argv[0] set to the word that named it.
 #include <absl/synchronization/mutex.h>
 
 #include <cstdio>
@@ -7,7 +8,7 @@
 
 #include "bench/bench_main.h"
 #include "server/api/serve.h"
-#include "server/mode.h"
+#include "main/mode.h"
 #include "server/snapshot/snapshot_main.h"
 #include "server/version.h"
 
@@ -21,7 +22,8 @@ constexpr char kUsage[] =
     "Commands:\n"
     "  serve      run the server (same flags as etcd; also reached as `etcd`)\n"
     "  ctl        etcdctl-compatible client (also reached as `etcdctl`; not built yet)\n"
-    "  certs      kubeadm etcd PKI and cfssl-compatible gencert (not built yet)\n"
+    "  etcdutl    offline data-dir tools (also reached as `etcdutl`; not built yet)\n"
+    "  certs      kubeadm etcd PKI and cfssl-compatible gencert (also `cfssl`, `cfssljson`; not built yet)\n"
     "  k8s        Kubernetes manifests and units (not built yet)\n"
     "  bench      etcd-benchmark-compatible load generator\n"
     "  snapshot   snapshot restore and status\n"
@@ -46,6 +48,9 @@ int main(int argc, char** argv) {
   // detector (a global graph under a global lock): ~2% of server CPU under load (docs/benchmarks.md).
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   const cairn::ModeChoice choice = cairn::ChooseMode(argc, argv);
+  // The face's own argv: argv[0] is the word that named it, then its arguments.
+  const int face_argc = argc - choice.words_consumed + 1;
+  char** const face_argv = argv + choice.words_consumed - 1;
   switch (choice.mode) {
     case cairn::Mode::kVersion: std::fputs(cairn::VersionText().c_str(), stdout); return 0;
     case cairn::Mode::kHelp: std::fputs(kUsage, stdout); return 0;
@@ -54,14 +59,15 @@ int main(int argc, char** argv) {
         std::fputs(cairn::VersionText().c_str(), stdout);
         return 0;
       }
-      return cairn::api::RunServe(argc - choice.words_consumed + 1, argv + choice.words_consumed - 1);
+      return cairn::api::RunServe(face_argc, face_argv);
     case cairn::Mode::kCtl: return NotBuiltYet("ctl");
+    case cairn::Mode::kUtl: return NotBuiltYet("etcdutl");
     case cairn::Mode::kCerts: return NotBuiltYet("certs");
+    case cairn::Mode::kCfssl: return NotBuiltYet("cfssl");
+    case cairn::Mode::kCfssljson: return NotBuiltYet("cfssljson");
     case cairn::Mode::kK8s: return NotBuiltYet("k8s");
-    case cairn::Mode::kBench:
-      return cairn::bench::BenchMain(argc - choice.words_consumed + 1, argv + choice.words_consumed - 1);
-    case cairn::Mode::kSnapshot:
-      return cairn::snapshot::RunSnapshot(argc - choice.words_consumed + 1, argv + choice.words_consumed - 1);
+    case cairn::Mode::kBench: return cairn::bench::BenchMain(face_argc, face_argv);
+    case cairn::Mode::kSnapshot: return cairn::snapshot::RunSnapshot(face_argc, face_argv);
     case cairn::Mode::kUnknown:
       std::fprintf(stderr, "cairn: unknown command %s\n\n%s", argv[1], kUsage);
       return 2;
