@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "bench/bench_main.h"
+#include "k8s/k8s_main.h"
 #include "server/api/serve.h"
 #include "main/mode.h"
 #include "server/snapshot/snapshot_main.h"
@@ -24,7 +25,7 @@ constexpr char kUsage[] =
     "  ctl        etcdctl-compatible client (also reached as `etcdctl`; not built yet)\n"
     "  etcdutl    offline data-dir tools (also reached as `etcdutl`; not built yet)\n"
     "  certs      kubeadm etcd PKI and cfssl-compatible gencert (also `cfssl`, `cfssljson`; not built yet)\n"
-    "  k8s        Kubernetes manifests and units (not built yet)\n"
+    "  k8s        Kubernetes manifests and units: stacked, external, events (docs/kubernetes.md)\n"
     "  bench      etcd-benchmark-compatible load generator\n"
     "  snapshot   snapshot restore and status\n"
     "  version    print versions (also --version)\n";
@@ -65,7 +66,7 @@ int main(int argc, char** argv) {
     case cairn::Mode::kCerts: return NotBuiltYet("certs");
     case cairn::Mode::kCfssl: return NotBuiltYet("cfssl");
     case cairn::Mode::kCfssljson: return NotBuiltYet("cfssljson");
-    case cairn::Mode::kK8s: return NotBuiltYet("k8s");
+    case cairn::Mode::kK8s: return cairn::k8s::K8sMain(face_argc, face_argv);
     case cairn::Mode::kBench: return cairn::bench::BenchMain(face_argc, face_argv);
     case cairn::Mode::kSnapshot: return cairn::snapshot::RunSnapshot(face_argc, face_argv);
     case cairn::Mode::kUnknown:
