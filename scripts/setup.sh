@@ -12,9 +12,14 @@ PACKAGES=(
   libabsl-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy-16 python3
+  # build tools of `make image` (image/build.sh): the OCI image without a container daemon,
+  # and the static /bin/sh copied into it
+  umoci skopeo busybox-static
   # test oracles (never in the image)
   golang-go golang-github-coreos-bbolt-dev golang-etcd-server-dev
   etcd-server etcd-client openssl curl
+  # `cairn k8s` oracles: PyYAML, the kubernetes client's typed models, promtool (prometheus)
+  python3-yaml python3-kubernetes prometheus iproute2
 )
 
 missing=()
