@@ -24,6 +24,7 @@
 #include "server/api/kv_service.h"
 #include "server/api/lease_service.h"
 #include "server/api/maintenance_service.h"
+#include "server/api/systemd_notify.h"
 #include "server/api/watch_service.h"
 #include "server/etcdserver/auto_compaction.h"
 #include "server/etcdserver/bootstrap.h"
@@ -527,6 +528,7 @@ int RunServe(int argc, char** argv) {
   }
   if (ok) {
     lg.Info("ready to serve client requests");
+    NotifySystemdReady(lg);
     for (const flags::Url& u : config.listen_client_urls) {
       lg.Warn("serving client traffic insecurely; this is strongly discouraged!",
               {logging::String("address", u.host)});
