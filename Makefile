@@ -8,7 +8,7 @@ STAMP := --define=CAIRN_GIT_SHA=$(GIT_SHA)
 # CI runs every test for real; developers reuse cached passes.
 TEST_FLAGS := $(if $(CI),--nocache_test_results,)
 
-.PHONY: setup build run test fmt lint bench bench-compare clean
+.PHONY: setup build run test fmt lint bench bench-compare image clean
 
 setup:
 	@scripts/setup.sh
@@ -20,6 +20,12 @@ build: setup
 	@cp -f "$$($(BAZEL) info bazel-bin 2>/dev/null)/cairn" bin/cairn.tmp && chmod 755 bin/cairn.tmp && mv -f bin/cairn.tmp bin/cairn
 	@ln -sf cairn bin/etcd
 	@ln -sf cairn bin/etcdctl
+
+## image: bin/cairn-image.oci.tar and bin/cairn-image.docker.tar, the reproducible OCI image
+## (FROM scratch: static cairn + its etcd/etcdctl/etcdutl/cfssl/cfssljson links, busybox sh);
+## no container daemon. SOURCE_DATE_EPOCH defaults to the commit time (image/README.md).
+image: build
+	image/build.sh bin/cairn bin
 
 ## run: a single-node server with etcd's defaults (bin/etcd, no flags)
 run: build
