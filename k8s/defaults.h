@@ -36,6 +36,11 @@ inline constexpr int64_t kEventsSnapshotCount = 10000;
 inline constexpr char kEventsAutoCompactionMode[] = "periodic";
 inline constexpr char kEventsAutoCompactionRetention[] = "10m";
 
+// --metrics for the stores Cairn lays out itself (external members, events store; the stacked
+// pod keeps kubeadm's flags): "extensive" adds grpc_server_handling_seconds, which the mixin's
+// etcdGRPCRequestsSlow alert reads (etcd exports it only at this level too).
+inline constexpr char kMetricsLevel[] = "extensive";
+
 // Where the external topology's units expect the binary and their environment files.
 inline constexpr char kEtcdBinary[] = "/usr/local/bin/etcd";
 inline constexpr char kEnvDir[] = "/etc/etcd";

@@ -50,7 +50,8 @@ int EventsCommand(int argc, char** argv) {
   config.metrics_port = kEventsMetricsPort;
   config.snapshot_count = kEventsSnapshotCount;
   config.extra = {{"auto-compaction-mode", kEventsAutoCompactionMode},
-                  {"auto-compaction-retention", kEventsAutoCompactionRetention}};
+                  {"auto-compaction-retention", kEventsAutoCompactionRetention},
+                  {"metrics", kMetricsLevel}};
   std::string repository, tag;
   if (!NodeConfig(node, &config, &error) || !SplitKubeadmEtcdImage(node.image, &repository, &tag, &error)) {
     return UsageError(cmd, error);

@@ -61,6 +61,7 @@ int ExternalCommand(int argc, char** argv) {
     c.pki_dir = pki_dir;
     c.snapshot_count = kSnapshotCount;
     c.quota_backend_bytes = quota;
+    c.extra = {{"metrics", kMetricsLevel}};
     const UnitNames names{"Cairn (etcd) member " + m.name, binary, env_dir + "/etcd.env"};
     files.push_back({out_dir + "/" + m.name + "/etcd.service", SystemdUnit(names), 0644});
     files.push_back({out_dir + "/" + m.name + "/etcd.env",
