@@ -77,8 +77,8 @@ std::string EventsOverrideValue(const std::vector<std::string>& servers) {
   return out;
 }
 
-bool AddEventsOverride(const std::string& path, const std::string& manifest, const std::string& override_value,
-                       std::string* out, std::string* error) {
+bool AddEventsOverride(const std::string& path, const std::string& manifest,
+                       const std::string& override_value, std::string* out, std::string* error) {
   std::string why;
   if (!CommandHolds(manifest, "kube-apiserver", &why)) {
     *error = "--apiserver-manifest: " + path + ": not kubeadm's kube-apiserver manifest (" +
@@ -102,13 +102,15 @@ bool AddEventsOverride(const std::string& path, const std::string& manifest, con
       const size_t indent = FlagItemIndent(lines[i], kServersFlag);
       if (indent == std::string::npos) continue;
       final_flag = kOverridesFlag + override_value;
-      lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(i) + 1, std::string(indent, ' ') + "- " + final_flag);
+      lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                   std::string(indent, ' ') + "- " + final_flag);
       done = true;
       break;
     }
   }
   if (!done) {
-    *error = "--apiserver-manifest: " + path + ": no \"- --etcd-servers=\" item in the command to add the override after";
+    *error = "--apiserver-manifest: " + path +
+             ": no \"- --etcd-servers=\" item in the command to add the override after";
     return false;
   }
   std::string text;

@@ -19,8 +19,8 @@ std::string EventsOverrideValue(const std::vector<std::string>& servers);
 //   - otherwise the flag goes right after --etcd-servers (kubeadm's sorted order), same indent.
 // The result is parsed back (YAML) and must be a Pod whose first container's command holds the
 // flag. Running it twice gives the same text. False and *error (naming the file) otherwise.
-bool AddEventsOverride(const std::string& path, const std::string& manifest, const std::string& override_value,
-                       std::string* out, std::string* error);
+bool AddEventsOverride(const std::string& path, const std::string& manifest,
+                       const std::string& override_value, std::string* out, std::string* error);
 
 }  // namespace cairn::k8s
 

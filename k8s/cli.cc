@@ -121,6 +121,16 @@ bool CliFlags::Parse(int argc, char** argv, int first, std::string* error) {
   return true;
 }
 
+int CliFlags::ParseOrExit(int argc, char** argv) {
+  std::string error;
+  if (!Parse(argc, argv, 1, &error)) return UsageError(command_, error);
+  if (help_) {
+    std::fputs(Usage().c_str(), stdout);
+    return 0;
+  }
+  return -1;
+}
+
 std::string CliFlags::Usage() const {
   std::string out = "Usage: cairn k8s " + command_ + " [flags]\n\nFlags:\n";
   for (const auto& [name, e] : flags_) {

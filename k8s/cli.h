@@ -29,6 +29,10 @@ class CliFlags {
   // flag (unknown flag, missing value, not an integer). --help / -h sets help_requested().
   bool Parse(int argc, char** argv, int first, std::string* error);
 
+  // Parse(argv[1..]) for a command's entry point: -1 to go on; otherwise the exit code to return
+  // (0 after printing the usage for --help, kExitUsage after printing a usage error).
+  int ParseOrExit(int argc, char** argv);
+
   bool Given(const std::string& name) const { return given_.count(name) != 0; }
   bool help_requested() const { return help_; }
   std::string Usage() const;

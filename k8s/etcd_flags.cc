@@ -5,7 +5,9 @@
 
 namespace cairn::k8s {
 
-std::string AdvertiseClientUrl(const EtcdMemberConfig& c) { return HttpsUrl(c.advertise_address, c.client_port); }
+std::string AdvertiseClientUrl(const EtcdMemberConfig& c) {
+  return HttpsUrl(c.advertise_address, c.client_port);
+}
 
 std::vector<Flag> EtcdFlags(const EtcdMemberConfig& c) {
   const std::string loopback = LoopbackFor(c.advertise_address);
@@ -42,7 +44,8 @@ std::vector<Flag> EtcdFlags(const EtcdMemberConfig& c) {
       {"initial-cluster", initial_cluster},
   };
   if (c.existing) flags.push_back({"initial-cluster-state", "existing"});
-  if (c.quota_backend_bytes > 0) flags.push_back({"quota-backend-bytes", std::to_string(c.quota_backend_bytes)});
+  if (c.quota_backend_bytes > 0)
+    flags.push_back({"quota-backend-bytes", std::to_string(c.quota_backend_bytes)});
   for (const Flag& f : c.extra) {
     auto it = std::find_if(flags.begin(), flags.end(), [&](const Flag& g) { return g.first == f.first; });
     if (it != flags.end()) {
@@ -63,7 +66,8 @@ std::vector<std::string> EtcdCommand(const EtcdMemberConfig& c) {
 
 std::string EtcdEnvName(const std::string& flag) {
   std::string env = "ETCD_";
-  for (char ch : flag) env.push_back(ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+  for (char ch : flag)
+    env.push_back(ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
   return env;
 }
 

@@ -24,11 +24,7 @@ namespace cairn::k8s {
 
 int EventsCommand(int argc, char** argv) {
   const std::string cmd = "events";
-  NodeFlags node;
-  node.image = kDefaultImage;
-  node.pki_dir = kPkiDir;
-  node.data_dir = kEventsDataDir;
-  node.quota_backend_bytes = kEventsQuotaBackendBytes;
+  NodeFlags node = DefaultNodeFlags(kEventsDataDir, kEventsQuotaBackendBytes);
   std::string out_dir, unit_out, apiserver_manifest, binary = kEtcdBinary, env_dir = kEnvDir;
   CliFlags flags(cmd);
   RegisterNodeFlags(&flags, &node);
@@ -38,12 +34,8 @@ int EventsCommand(int argc, char** argv) {
                "kubeadm's kube-apiserver.yaml to add --etcd-servers-overrides to (idempotent)");
   flags.String("etcd-binary", &binary, "the unit's ExecStart (cairn's etcd link)");
   flags.String("env-dir", &env_dir, "where the unit expects etcd-events.env on the host");
+  if (const int exit_code = flags.ParseOrExit(argc, argv); exit_code >= 0) return exit_code;
   std::string error;
-  if (!flags.Parse(argc, argv, 1, &error)) return UsageError(cmd, error);
-  if (flags.help_requested()) {
-    std::fputs(flags.Usage().c_str(), stdout);
-    return 0;
-  }
   EtcdMemberConfig config;
   config.client_port = kEventsClientPort;
   config.peer_port = kEventsPeerPort;
@@ -61,7 +53,8 @@ int EventsCommand(int argc, char** argv) {
                                     {"apiserver-manifest", &apiserver_manifest},
                                     {"etcd-binary", &binary},
                                     {"env-dir", &env_dir}}) {
-    if ((flags.Given(flag) || !value->empty()) && !CheckPathFlag(flag, *value, &error)) return UsageError(cmd, error);
+    if ((flags.Given(flag) || !value->empty()) && !CheckPathFlag(flag, *value, &error))
+      return UsageError(cmd, error);
   }
 
   const std::string override_value =
@@ -78,17 +71,19 @@ int EventsCommand(int argc, char** argv) {
   if (!unit_out.empty()) {
     const UnitNames unit{"Cairn (etcd) events store " + config.name, binary, env_dir + "/etcd-events.env"};
     files.push_back({unit_out + "/etcd-events.service", SystemdUnit(unit), 0644});
-    files.push_back(
-        {unit_out + "/etcd-events.env",
-         EnvironmentFile("Cairn events store " + config.name + ": etcd flags as ETCD_* variables (cairn k8s events)",
-                         EtcdFlags(config)),
-         0644});
+    files.push_back({unit_out + "/etcd-events.env",
+                     EnvironmentFile("Cairn events store " + config.name +
+                                         ": etcd flags as ETCD_* variables (cairn k8s events)",
+                                     EtcdFlags(config)),
+                     0644});
   }
   bool apiserver_changed = false;
   if (!apiserver_manifest.empty()) {
     std::string before, after;
-    if (!ReadWholeFile(apiserver_manifest, &before, &error)) return UsageError(cmd, "--apiserver-manifest: " + error);
-    if (!AddEventsOverride(apiserver_manifest, before, override_value, &after, &error)) return UsageError(cmd, error);
+    if (!ReadWholeFile(apiserver_manifest, &before, &error))
+      return UsageError(cmd, "--apiserver-manifest: " + error);
+    if (!AddEventsOverride(apiserver_manifest, before, override_value, &after, &error))
+      return UsageError(cmd, error);
     apiserver_changed = after != before;
     if (apiserver_changed) files.push_back({apiserver_manifest, after, 0600});
   }

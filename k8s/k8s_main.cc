@@ -31,7 +31,8 @@ int K8sMain(int argc, char** argv) {
   if (topology == "stacked") return StackedCommand(argc - 1, argv + 1);
   if (topology == "external") return ExternalCommand(argc - 1, argv + 1);
   if (topology == "events") return EventsCommand(argc - 1, argv + 1);
-  std::fprintf(stderr, "cairn k8s: unknown topology \"%s\" (want stacked, external or events)\n", topology.c_str());
+  std::fprintf(stderr, "cairn k8s: unknown topology \"%s\" (want stacked, external or events)\n",
+               topology.c_str());
   return kExitUsage;
 }
 

@@ -13,12 +13,14 @@ YamlNode ClusterConfiguration(YamlNode etcd) {
 
 }  // namespace
 
-bool SplitKubeadmEtcdImage(const std::string& image, std::string* repository, std::string* tag, std::string* error) {
+bool SplitKubeadmEtcdImage(const std::string& image, std::string* repository, std::string* tag,
+                           std::string* error) {
   const size_t colon = image.rfind(':');
   const size_t slash = image.rfind('/');
   const std::string suffix = "/etcd";
-  if (colon == std::string::npos || slash == std::string::npos || colon < slash || colon + 1 == image.size() ||
-      slash != colon - suffix.size() || image.compare(slash, suffix.size(), suffix) != 0 || slash == 0) {
+  if (colon == std::string::npos || slash == std::string::npos || colon < slash ||
+      colon + 1 == image.size() || slash != colon - suffix.size() ||
+      image.compare(slash, suffix.size(), suffix) != 0 || slash == 0) {
     *error = "--image: \"" + image +
              "\" is not REPOSITORY/etcd:TAG (kubeadm names the etcd image imageRepository/etcd:imageTag)";
     return false;
@@ -43,7 +45,8 @@ YamlNode LocalEtcdClusterConfiguration(const std::string& repository, const std:
   return ClusterConfiguration(std::move(etcd));
 }
 
-YamlNode ExternalEtcdClusterConfiguration(const std::vector<std::string>& endpoints, const std::string& pki_dir) {
+YamlNode ExternalEtcdClusterConfiguration(const std::vector<std::string>& endpoints,
+                                          const std::string& pki_dir) {
   YamlNode external = YamlNode::Map();
   external.Set("caFile", YamlNode::Str(pki_dir + "/etcd/ca.crt"))
       .Set("certFile", YamlNode::Str(pki_dir + "/apiserver-etcd-client.crt"))

@@ -13,7 +13,8 @@ namespace cairn::k8s {
 
 // kubeadm writes the etcd image as imageRepository + "/etcd:" + imageTag. Splits `image`
 // ("REPO/etcd:TAG") into those two; false (and *error naming --image) for any other shape.
-bool SplitKubeadmEtcdImage(const std::string& image, std::string* repository, std::string* tag, std::string* error);
+bool SplitKubeadmEtcdImage(const std::string& image, std::string* repository, std::string* tag,
+                           std::string* error);
 
 // etcd.local: imageRepository/imageTag, dataDir, and extraArgs carrying the quota, so that
 // `kubeadm init --config` writes the same static pod `cairn k8s stacked` writes.
@@ -21,7 +22,8 @@ YamlNode LocalEtcdClusterConfiguration(const std::string& repository, const std:
                                        const std::string& data_dir, int64_t quota_backend_bytes);
 
 // etcd.external: endpoints, caFile, certFile, keyFile (kube-apiserver's etcd client certificate).
-YamlNode ExternalEtcdClusterConfiguration(const std::vector<std::string>& endpoints, const std::string& pki_dir);
+YamlNode ExternalEtcdClusterConfiguration(const std::vector<std::string>& endpoints,
+                                          const std::string& pki_dir);
 
 }  // namespace cairn::k8s
 

@@ -72,7 +72,9 @@ TEST(ApiserverManifestTest, AddsTheOverrideOnceAfterEtcdServers) {
   EXPECT_NE(once.find("    - --etcd-servers=https://127.0.0.1:2379\n"
                       "    - --etcd-servers-overrides=/events#https://127.0.0.1:4002\n"),
             std::string::npos);
-  EXPECT_EQ(once.size(), before.size() + std::string("    - --etcd-servers-overrides=/events#https://127.0.0.1:4002\n").size());
+  EXPECT_EQ(
+      once.size(),
+      before.size() + std::string("    - --etcd-servers-overrides=/events#https://127.0.0.1:4002\n").size());
   ASSERT_TRUE(AddEventsOverride("x.yaml", once, value, &twice, &error)) << error;
   EXPECT_EQ(once, twice);
 }
@@ -80,11 +82,12 @@ TEST(ApiserverManifestTest, AddsTheOverrideOnceAfterEtcdServers) {
 TEST(ApiserverManifestTest, MergesWithOtherOverridesAndReplacesOldEvents) {
   std::string text = ReadTestdata("kube-apiserver.yaml");
   const std::string anchor = "    - --etcd-servers=https://127.0.0.1:2379\n";
-  text.insert(text.find(anchor) + anchor.size(),
-              "    - --etcd-servers-overrides=/events#https://10.9.9.9:1,apps/deployments#https://10.1.1.1:2379\n");
+  text.insert(
+      text.find(anchor) + anchor.size(),
+      "    - --etcd-servers-overrides=/events#https://10.9.9.9:1,apps/deployments#https://10.1.1.1:2379\n");
   std::string out, error;
-  ASSERT_TRUE(AddEventsOverride("x.yaml", text, EventsOverrideValue({"https://127.0.0.1:4002", "https://10.0.0.2:4002"}),
-                                &out, &error))
+  ASSERT_TRUE(AddEventsOverride(
+      "x.yaml", text, EventsOverrideValue({"https://127.0.0.1:4002", "https://10.0.0.2:4002"}), &out, &error))
       << error;
   EXPECT_NE(out.find("- --etcd-servers-overrides=/events#https://127.0.0.1:4002;https://10.0.0.2:4002,"
                      "apps/deployments#https://10.1.1.1:2379\n"),

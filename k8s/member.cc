@@ -19,12 +19,13 @@ bool IsIpLiteral(const std::string& s) {
 bool IsValidMemberName(const std::string& s) {
   if (s.empty() || s == "." || s == "..") return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-           c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
   });
 }
 
-bool ParseMembers(const std::string& flag, const std::string& text, std::vector<Member>* out, std::string* error) {
+bool ParseMembers(const std::string& flag, const std::string& text, std::vector<Member>* out,
+                  std::string* error) {
   std::vector<Member> members;
   if (text.empty()) {
     *error = "--" + flag + ": empty member list (want name=ip[,name=ip...])";
@@ -42,7 +43,8 @@ bool ParseMembers(const std::string& flag, const std::string& text, std::vector<
     }
     Member m{item.substr(0, eq), item.substr(eq + 1)};
     if (!IsValidMemberName(m.name)) {
-      *error = "--" + flag + ": invalid member name \"" + m.name + "\" in \"" + item + "\" (want [A-Za-z0-9._-]+)";
+      *error =
+          "--" + flag + ": invalid member name \"" + m.name + "\" in \"" + item + "\" (want [A-Za-z0-9._-]+)";
       return false;
     }
     if (!IsIpLiteral(m.ip)) {

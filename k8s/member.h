@@ -22,7 +22,8 @@ bool IsValidMemberName(const std::string& s);
 
 // Parses "name=ip[,name=ip...]". On failure returns false and sets *error to a one-line message
 // naming `flag` and the bad element. Duplicate names or IPs are errors.
-bool ParseMembers(const std::string& flag, const std::string& text, std::vector<Member>* out, std::string* error);
+bool ParseMembers(const std::string& flag, const std::string& text, std::vector<Member>* out,
+                  std::string* error);
 
 // "ip:port" or "[ip6]:port".
 std::string HostPort(const std::string& ip, int port);

@@ -6,11 +6,21 @@
 
 namespace cairn::k8s {
 
+NodeFlags DefaultNodeFlags(const std::string& data_dir, int64_t quota_backend_bytes) {
+  NodeFlags n;
+  n.image = kDefaultImage;
+  n.pki_dir = kPkiDir;
+  n.data_dir = data_dir;
+  n.quota_backend_bytes = quota_backend_bytes;
+  return n;
+}
+
 void RegisterNodeFlags(CliFlags* flags, NodeFlags* n) {
   flags->String("node-name", &n->node_name, "this member's name (kubeadm's node name; required)");
   flags->String("advertise-address", &n->advertise_address, "this node's IP address (required)");
-  flags->String("join", &n->join,
-                "the running members as name=ip,... : this member joins them (--initial-cluster-state=existing)");
+  flags->String(
+      "join", &n->join,
+      "the running members as name=ip,... : this member joins them (--initial-cluster-state=existing)");
   flags->String("image", &n->image, "the image (REPOSITORY/etcd:TAG)");
   flags->String("pki-dir", &n->pki_dir, "kubeadm's certificate directory; certificates in PKI_DIR/etcd/");
   flags->String("data-dir", &n->data_dir, "the member's data directory on the host");
@@ -23,7 +33,8 @@ bool CheckPathFlag(const std::string& flag, const std::string& value, std::strin
            c == ',' || c == '=';
   });
   if (value.empty() || value[0] != '/' || bad_char) {
-    *error = "--" + flag + ": \"" + value + "\" is not an absolute path without spaces, quotes, ',', '=', '$', '\\' or '%'";
+    *error = "--" + flag + ": \"" + value +
+             "\" is not an absolute path without spaces, quotes, ',', '=', '$', '\\' or '%'";
     return false;
   }
   return true;
@@ -46,7 +57,8 @@ bool NodeConfig(const NodeFlags& n, EtcdMemberConfig* c, std::string* error) {
     *error = "--advertise-address: \"" + n.advertise_address + "\" is not an IP address";
     return false;
   }
-  if (!CheckPathFlag("pki-dir", n.pki_dir, error) || !CheckPathFlag("data-dir", n.data_dir, error)) return false;
+  if (!CheckPathFlag("pki-dir", n.pki_dir, error) || !CheckPathFlag("data-dir", n.data_dir, error))
+    return false;
   if (n.quota_backend_bytes <= 0) {
     *error = "--quota-backend-bytes: must be positive";
     return false;

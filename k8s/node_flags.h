@@ -22,6 +22,9 @@ struct NodeFlags {
   int64_t quota_backend_bytes = 0;
 };
 
+// Defaults: Cairn's image, kubeadm's PKI dir, and the store's data dir and quota.
+NodeFlags DefaultNodeFlags(const std::string& data_dir, int64_t quota_backend_bytes);
+
 void RegisterNodeFlags(CliFlags* flags, NodeFlags* node);
 
 // Checks every flag (one-line error naming it) and fills *config's member part: name, address,

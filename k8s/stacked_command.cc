@@ -18,23 +18,17 @@ namespace cairn::k8s {
 
 int StackedCommand(int argc, char** argv) {
   const std::string cmd = "stacked";
-  NodeFlags node;
-  node.image = kDefaultImage;
-  node.pki_dir = kPkiDir;
-  node.data_dir = kDataDir;
-  node.quota_backend_bytes = kMainQuotaBackendBytes;
+  NodeFlags node = DefaultNodeFlags(kDataDir, kMainQuotaBackendBytes);
   std::string out_dir;
   std::string kubeadm_config_path;
   CliFlags flags(cmd);
   RegisterNodeFlags(&flags, &node);
-  flags.String("out", &out_dir, "write DIR/etcd.yaml (e.g. /etc/kubernetes/manifests) instead of printing it");
-  flags.String("kubeadm-config", &kubeadm_config_path, "also write the kubeadm ClusterConfiguration snippet here");
+  flags.String("out", &out_dir,
+               "write DIR/etcd.yaml (e.g. /etc/kubernetes/manifests) instead of printing it");
+  flags.String("kubeadm-config", &kubeadm_config_path,
+               "also write the kubeadm ClusterConfiguration snippet here");
+  if (const int exit_code = flags.ParseOrExit(argc, argv); exit_code >= 0) return exit_code;
   std::string error;
-  if (!flags.Parse(argc, argv, 1, &error)) return UsageError(cmd, error);
-  if (flags.help_requested()) {
-    std::fputs(flags.Usage().c_str(), stdout);
-    return 0;
-  }
   EtcdMemberConfig config;
   config.snapshot_count = kSnapshotCount;
   std::string repository, tag;
@@ -59,10 +53,11 @@ int StackedCommand(int argc, char** argv) {
   FILE* notes = out_dir.empty() ? stderr : stdout;
   if (out_dir.empty()) std::fputs(manifest.c_str(), stdout);
   for (const OutputFile& f : files) std::fprintf(notes, "wrote %s\n", f.path.c_str());
-  std::fprintf(notes,
-               "# kubeadm ClusterConfiguration: with this in `kubeadm init --config`, kubeadm writes the same\n"
-               "# etcd static pod itself (Cairn's image, Cairn's quota).\n%s",
-               snippet.c_str());
+  std::fprintf(
+      notes,
+      "# kubeadm ClusterConfiguration: with this in `kubeadm init --config`, kubeadm writes the same\n"
+      "# etcd static pod itself (Cairn's image, Cairn's quota).\n%s",
+      snippet.c_str());
   return 0;
 }
 

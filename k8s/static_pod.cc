@@ -46,7 +46,8 @@ YamlNode EtcdStaticPod(const EtcdMemberConfig& c, const StaticPodNames& names, c
   resources.Set("requests", std::move(requests));
 
   YamlNode mounts = YamlNode::Seq();
-  mounts.Append(VolumeMount(names.data_volume, c.data_dir)).Append(VolumeMount(names.certs_volume, certs_dir));
+  mounts.Append(VolumeMount(names.data_volume, c.data_dir))
+      .Append(VolumeMount(names.certs_volume, certs_dir));
 
   YamlNode container = YamlNode::Map();
   container.Set("command", YamlNode::StrSeq(EtcdCommand(c)))
@@ -91,7 +92,8 @@ YamlNode EtcdStaticPod(const EtcdMemberConfig& c, const StaticPodNames& names, c
     annotations.Set("kubeadm.kubernetes.io/etcd.advertise-client-urls", YamlNode::Str(AdvertiseClientUrl(c)));
     metadata.Set("annotations", std::move(annotations));
   }
-  metadata.Set("creationTimestamp", YamlNode::Null())  // as Go serializes a zero metav1.Time
+  metadata
+      .Set("creationTimestamp", YamlNode::Null())  // as Go serializes a zero metav1.Time
       .Set("labels", std::move(labels))
       .Set("name", YamlNode::Str(names.pod))
       .Set("namespace", YamlNode::Str("kube-system"));

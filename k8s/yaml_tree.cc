@@ -1,18 +1,19 @@
 #include "k8s/yaml_tree.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cassert>
 #include <cctype>
-#include <cstdio>
 #include <regex>
 
 namespace cairn::k8s {
 namespace {
 
 bool IsYaml11Bool(const std::string& s) {
-  static const char* const kWords[] = {"y",   "Y",   "yes",  "Yes",  "YES",  "n",     "N",     "no",
-                                       "No",  "NO",  "true", "True", "TRUE", "false", "False", "FALSE",
-                                       "on",  "On",  "ON",   "off",  "Off",  "OFF"};
+  static const char* const kWords[] = {"y",  "Y",  "yes",  "Yes",  "YES",  "n",     "N",     "no",
+                                       "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+                                       "on", "On", "ON",   "off",  "Off",  "OFF"};
   return std::any_of(std::begin(kWords), std::end(kWords), [&](const char* w) { return s == w; });
 }
 
@@ -30,25 +31,11 @@ bool LooksNumeric(const std::string& s) {
   return std::regex_match(s, kNumber);
 }
 
+// yaml-cpp's double-quoted style: YAML escapes for '"', '\\' and control characters.
 std::string Quote(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\x%02X", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
+  YAML::Emitter out;
+  out << YAML::DoubleQuoted << s;
+  return out.c_str();
 }
 
 bool IsEmptyContainer(const YamlNode& n) {
@@ -139,8 +126,9 @@ YamlNode YamlNode::StrSeq(const std::vector<std::string>& items) {
 
 YamlNode& YamlNode::Set(const std::string& key, YamlNode value) {
   assert(kind_ == Kind::kMap);
-  auto it = std::lower_bound(map_.begin(), map_.end(), key,
-                             [](const std::pair<std::string, YamlNode>& e, const std::string& k) { return e.first < k; });
+  auto it = std::lower_bound(
+      map_.begin(), map_.end(), key,
+      [](const std::pair<std::string, YamlNode>& e, const std::string& k) { return e.first < k; });
   if (it != map_.end() && it->first == key) {
     it->second = std::move(value);
   } else {

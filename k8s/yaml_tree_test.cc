@@ -29,19 +29,22 @@ TEST(YamlTreeTest, KubeadmLayout) {
 }
 
 TEST(YamlTreeTest, QuotesWhatWouldReadBackAsAnotherType) {
-  for (const char* s : {"", "true", "no", "on", "null", "~", "8589934592", "1.5", "-1", "0x1F", ".5", "1e3", "1:20", "a: b", "x #c",
-                        "- a", "*ref", "&a", "{x}", " lead", "trail "}) {
+  for (const char* s :
+       {"",    "true", "no",   "on",   "null", "~",    "8589934592", "1.5", "-1",    "0x1F",  ".5",
+        "1e3", "1:20", "a: b", "x #c", "- a",  "*ref", "&a",         "{x}", " lead", "trail "}) {
     EXPECT_TRUE(YamlNeedsQuotes(s)) << s;
   }
-  for (const char* s : {"etcd", "--name=a", "https://10.0.0.1:2379", "127.0.0.1", "0.1.0", "100m", "100Mi", "/var/lib/etcd",
-                        "kubeadm.kubernetes.io/etcd.advertise-client-urls", "system-node-critical"}) {
+  for (const char* s :
+       {"etcd", "--name=a", "https://10.0.0.1:2379", "127.0.0.1", "0.1.0", "100m", "100Mi", "/var/lib/etcd",
+        "kubeadm.kubernetes.io/etcd.advertise-client-urls", "system-node-critical"}) {
     EXPECT_FALSE(YamlNeedsQuotes(s)) << s;
   }
 }
 
 // yaml-cpp reads back every string exactly, including the ones that needed quotes.
 TEST(YamlTreeTest, RoundTripsThroughYamlCpp) {
-  const std::vector<std::string> values = {"8589934592", "true", "a: b", "quote\"back\\slash", "tab\there", "plain"};
+  const std::vector<std::string> values = {"8589934592",         "true",      "a: b",
+                                           "quote\"back\\slash", "tab\there", "plain"};
   YamlNode root = YamlNode::Map();
   root.Set("list", YamlNode::StrSeq(values)).Set("n", YamlNode::Int(-3));
   YAML::Node parsed = YAML::Load(EmitYaml(root));

@@ -15,7 +15,8 @@ Status SdNotify(const std::string& socket_name, const std::string& state) {
   addr.sun_family = AF_UNIX;
   if (socket_name.empty() || (socket_name[0] != '/' && socket_name[0] != '@') ||
       socket_name.size() > sizeof(addr.sun_path)) {
-    return Status::InvalidArgument("NOTIFY_SOCKET \"" + socket_name + "\" is not an absolute path or @abstract name");
+    return Status::InvalidArgument("NOTIFY_SOCKET \"" + socket_name +
+                                   "\" is not an absolute path or @abstract name");
   }
   std::memcpy(addr.sun_path, socket_name.data(), socket_name.size());
   if (socket_name[0] == '@') addr.sun_path[0] = '\0';

@@ -32,7 +32,8 @@ int BindDatagram(const std::string& name) {
 std::string Receive(int fd) {
   char buf[256];
   const ssize_t n = ::recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-  return n < 0 ? std::string("<nothing: ") + std::strerror(errno) + ">" : std::string(buf, static_cast<size_t>(n));
+  return n < 0 ? std::string("<nothing: ") + std::strerror(errno) + ">"
+               : std::string(buf, static_cast<size_t>(n));
 }
 
 // TEST_TMPDIR is usually longer than sun_path's 108 bytes: a short private directory in /tmp,

@@ -69,17 +69,6 @@ def make_network():
     return holders
 
 
-def read_env(path):
-    env = {}
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if line and not line.startswith("#"):
-                k, _, v = line.partition("=")
-                env[k] = v
-    return env
-
-
 def unit_field(path, key):
     with open(path) as f:
         for line in f:
@@ -109,7 +98,7 @@ class Member:
         self.name = name
         self.holder = holder_pid
         self.exec_start = unit_field(unit, "ExecStart")
-        self.env = client_side(read_env(env_file))
+        self.env = client_side(k8s_lib.read_env(env_file))
         self.binds = binds
         self.notify_path = os.path.join(notify_dir, name)
         self.log_path = os.path.join(log_dir, name + ".log")

@@ -26,6 +26,18 @@ def run_k8s(cairn, *args, check_rc=0):
     return p.returncode, p.stdout, p.stderr
 
 
+def read_env(path):
+    """A systemd EnvironmentFile as the generators write it (KEY=VALUE lines, # comments)."""
+    env = {}
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line and not line.startswith("#"):
+                k, _, v = line.partition("=")
+                env[k] = v
+    return env
+
+
 def unknown_fields(data, type_name, path="$"):
     """Every key of `data` (a manifest as parsed from YAML) that the kubernetes client's typed
     model `type_name` (e.g. "V1Pod") does not declare, as JSON paths."""

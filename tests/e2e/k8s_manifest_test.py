@@ -149,7 +149,7 @@ def test_events(work):
                 [("etcd-certs", "/etc/kubernetes/pki/etcd"), ("etcd-events-data", "/var/lib/etcd-events")])
 
     # The systemd variant carries the same flags.
-    env = read_env(os.path.join(units, "etcd-events.env"))
+    env = k8s_lib.read_env(os.path.join(units, "etcd-events.env"))
     for arg in command_flags(pod)[1:]:
         k, _, v = arg[2:].partition("=")
         F.expect_eq("events env " + k, env.get("ETCD_" + k.upper().replace("-", "_")), v)
@@ -175,17 +175,6 @@ def test_events(work):
     F.expect("second run says so", "already has the override" in stdout, stdout)
 
 
-def read_env(path):
-    env = {}
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if line and not line.startswith("#"):
-                k, _, v = line.partition("=")
-                env[k] = v
-    return env
-
-
 def test_external(work):
     out = os.path.join(work, "external")
     members = "e1=10.0.0.21,e2=10.0.0.22,e3=10.0.0.23"
@@ -195,7 +184,7 @@ def test_external(work):
              stdout)
     F.expect_eq("external files", sorted(os.listdir(out)), ["e1", "e2", "e3", "kubeadm-etcd-external.yaml"])
     for name, ip in [("e1", "10.0.0.21"), ("e2", "10.0.0.22"), ("e3", "10.0.0.23")]:
-        env = read_env(os.path.join(out, name, "etcd.env"))
+        env = k8s_lib.read_env(os.path.join(out, name, "etcd.env"))
         F.expect_eq(name + " ETCD_NAME", env.get("ETCD_NAME"), name)
         F.expect_eq(name + " ETCD_INITIAL_CLUSTER", env.get("ETCD_INITIAL_CLUSTER"),
                     "e1=https://10.0.0.21:2380,e2=https://10.0.0.22:2380,e3=https://10.0.0.23:2380")
