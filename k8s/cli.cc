@@ -32,7 +32,9 @@ bool MakeDirs(const std::string& dir, std::string* error) {
 bool WriteAtomically(const OutputFile& f, std::string* error) {
   const size_t slash = f.path.rfind('/');
   if (slash != std::string::npos && !MakeDirs(f.path.substr(0, slash), error)) return false;
-  const std::string tmp = f.path + ".tmp." + std::to_string(::getpid());
+  // A dot file: kubelet reads every other file in its static pod directory, even half-written.
+  const size_t base = slash == std::string::npos ? 0 : slash + 1;
+  const std::string tmp = f.path.substr(0, base) + "." + f.path.substr(base) + ".tmp." + std::to_string(::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, f.mode);
   if (fd < 0) {
     *error = "open " + tmp + ": " + std::strerror(errno);

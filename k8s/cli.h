@@ -59,7 +59,8 @@ struct OutputFile {
   int mode = 0644;
 };
 
-// Creates the parent directories and writes each file atomically (temp file, fsync, rename).
+// Creates the parent directories and writes each file atomically (a hidden temp file beside it,
+// fsync, rename).
 // Returns false with *error naming the file on the first failure.
 bool WriteOutputFiles(const std::vector<OutputFile>& files, std::string* error);
 

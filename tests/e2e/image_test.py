@@ -215,6 +215,7 @@ def inner_kubeadm(rootfs, cairn):
 
 
 def main():
+    k8s_lib.require_root("image_test")
     if sys.argv[1] == "--inner-kubeadm":
         return inner_kubeadm(sys.argv[2], sys.argv[3])
     cairn = os.path.abspath(sys.argv[1])

@@ -284,6 +284,7 @@ def run_cluster(cairn, alerts, work, notify_dir):
 
 
 def main():
+    k8s_lib.require_root("k8s_cluster_test")
     if sys.argv[1] == "--inner":
         return inner(sys.argv[2], sys.argv[3])
     cairn = os.path.abspath(sys.argv[1])

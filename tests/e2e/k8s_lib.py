@@ -17,6 +17,13 @@ def use_debian_python():
         raise
 
 
+def require_root(what):
+    """The namespace and chroot tests need root; say so plainly instead of failing obscurely."""
+    if os.geteuid() != 0:
+        print("FAILED: %s needs root (unshare --net/--mount, chroot, ip link); run make test as root" % what)
+        sys.exit(1)
+
+
 def run_k8s(cairn, *args, check_rc=0):
     """Runs `cairn k8s ARGS`; returns (rc, stdout, stderr)."""
     p = subprocess.run([cairn, "k8s"] + list(args), capture_output=True, text=True, timeout=60)

@@ -59,6 +59,7 @@ def test_stacked(work):
                                    "--out", out, "--kubeadm-config", os.path.join(work, "kubeadm.yaml"))
     with open(os.path.join(out, "etcd.yaml")) as f:
         text = f.read()
+    F.expect_eq("only etcd.yaml in the manifest dir (no temp files)", os.listdir(out), ["etcd.yaml"])
     F.expect_eq("etcd.yaml mode", oct(os.stat(os.path.join(out, "etcd.yaml")).st_mode & 0o777), "0o600")
     got = yaml.safe_load(text)
     with open(REFERENCE) as f:
