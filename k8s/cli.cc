@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "k8s/concat.h"
+
 namespace cairn::k8s {
 namespace {
 
@@ -34,7 +36,8 @@ bool WriteAtomically(const OutputFile& f, std::string* error) {
   if (slash != std::string::npos && !MakeDirs(f.path.substr(0, slash), error)) return false;
   // A dot file: kubelet reads every other file in its static pod directory, even half-written.
   const size_t base = slash == std::string::npos ? 0 : slash + 1;
-  const std::string tmp = f.path.substr(0, base) + "." + f.path.substr(base) + ".tmp." + std::to_string(::getpid());
+  const std::string tmp =
+      f.path.substr(0, base) + "." + f.path.substr(base) + ".tmp." + std::to_string(::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, f.mode);
   if (fd < 0) {
     *error = "open " + tmp + ": " + std::strerror(errno);
@@ -113,7 +116,7 @@ bool CliFlags::Parse(int argc, char** argv, int first, std::string* error) {
       errno = 0;
       const long long v = std::strtoll(value.c_str(), &end, 10);
       if (value.empty() || *end != '\0' || errno != 0 || v < 0) {
-        *error = "--" + name + ": \"" + value + "\" is not a non-negative integer";
+        *error = Concat({"--", name, ": \"", value, "\" is not a non-negative integer"});
         return false;
       }
       *it->second.i64 = v;

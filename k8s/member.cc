@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "k8s/concat.h"
+
 namespace cairn::k8s {
 
 bool IsIpv6Literal(const std::string& s) {
@@ -38,22 +40,22 @@ bool ParseMembers(const std::string& flag, const std::string& text, std::vector<
     const std::string item = text.substr(start, comma - start);
     const size_t eq = item.find('=');
     if (eq == std::string::npos) {
-      *error = "--" + flag + ": malformed member \"" + item + "\" (want name=ip)";
+      *error = Concat({"--", flag, ": malformed member \"", item, "\" (want name=ip)"});
       return false;
     }
     Member m{item.substr(0, eq), item.substr(eq + 1)};
     if (!IsValidMemberName(m.name)) {
-      *error =
-          "--" + flag + ": invalid member name \"" + m.name + "\" in \"" + item + "\" (want [A-Za-z0-9._-]+)";
+      *error = Concat(
+          {"--", flag, ": invalid member name \"", m.name, "\" in \"", item, "\" (want [A-Za-z0-9._-]+)"});
       return false;
     }
     if (!IsIpLiteral(m.ip)) {
-      *error = "--" + flag + ": \"" + m.ip + "\" is not an IP address (member \"" + m.name + "\")";
+      *error = Concat({"--", flag, ": \"", m.ip, "\" is not an IP address (member \"", m.name, "\")"});
       return false;
     }
     for (const Member& other : members) {
       if (other.name == m.name || other.ip == m.ip) {
-        *error = "--" + flag + ": member \"" + item + "\" repeats a name or an IP";
+        *error = Concat({"--", flag, ": member \"", item, "\" repeats a name or an IP"});
         return false;
       }
     }
