@@ -5,7 +5,8 @@
   * `umoci unpack`: the rootfs holds exactly the expected files (modes, owners, links, mtimes);
   * the server inside the rootfs (chroot; no container runtime here) answers a put/get, its
     busybox sh runs, and its etcdctl answers (skipped while the ctl face is not built);
-  * the image's `etcd` accepts the exact command line `cairn k8s stacked` writes (kubeadm's),
+  * the image's `etcd` accepts the exact command lines `cairn k8s stacked` (kubeadm's) and
+    `cairn k8s events` write,
     with certificates made by openssl, inside a private network namespace holding the node's
     address: kubeadm's probes (/livez, /readyz on 127.0.0.1:2381) answer 200; the mutual-TLS
     client check is skipped until client TLS (issue 11) lands;
@@ -166,23 +167,13 @@ def test_default_image_is_this_image(cairn, tag):
                 "%s:%s" % (NAME, tag))
 
 
-def inner_kubeadm(rootfs, cairn):
-    """Runs in a private network namespace (unshare --net): the node's address on a veth link,
-    the exact kubeadm command line inside the image's rootfs."""
-    adv = "10.99.0.1"
-    run(["ip", "link", "set", "lo", "up"])
-    run(["ip", "link", "add", "node0", "type", "veth", "peer", "name", "node0p"])
-    run(["ip", "addr", "add", adv + "/24", "dev", "node0"])
-    run(["ip", "link", "set", "node0", "up"])
-    run(["ip", "link", "set", "node0p", "up"])
-    _, out, _ = k8s_lib.run_k8s(cairn, "stacked", "--node-name", "cp1", "--advertise-address", adv)
-    pod = yaml.safe_load(out)
+def run_pod_in_image(rootfs, pod, name, adv):
+    """Runs a static pod's exact command in the image's rootfs (its hostPath volumes as
+    directories there) until kubelet's three probes answer 200."""
     c = pod["spec"]["containers"][0]
-    # The hostPath volumes, as kubelet would mount them: certificates and data in the rootfs.
     for m in c["volumeMounts"]:
         os.makedirs(rootfs + m["mountPath"], exist_ok=True)
-    k8s_lib.make_kubeadm_pki(rootfs + "/etc/kubernetes/pki", [("cp1", adv)])
-    log_path = os.path.join(os.path.dirname(rootfs), "kubeadm-server.log")
+    log_path = os.path.join(os.path.dirname(rootfs), name + ".log")
     log = open(log_path, "wb")
     p = subprocess.Popen(["/usr/sbin/chroot", rootfs] + c["command"], stdout=log, stderr=subprocess.STDOUT,
                          env={"PATH": "/usr/local/bin:/bin"})
@@ -192,25 +183,46 @@ def inner_kubeadm(rootfs, cairn):
             g = c[probe]["httpGet"]
             url = "%s://%s:%d%s" % (g["scheme"].lower(), g["host"], g["port"], g["path"])
             try:
-                k8s_lib.wait_for(probe + " " + url, lambda: p.poll() is not None or k8s_lib.http_status(url) == 200, 60)
+                k8s_lib.wait_for(name + " " + probe + " " + url,
+                                 lambda: p.poll() is not None or k8s_lib.http_status(url) == 200, 60)
             except AssertionError as e:
-                F.expect(probe, False, str(e))
-            F.expect("server still running for " + probe, p.poll() is None, open(log_path).read()[-3000:])
+                F.expect(name + " " + probe, False, str(e))
+            F.expect(name + " still running for " + probe, p.poll() is None, open(log_path).read()[-3000:])
         ignored = [json.loads(l).get("flag") for l in open(log_path) if "has no effect in Cairn" in l]
-        print("kubeadm flags Cairn accepts without effect (logged as such): %s" % (ignored or "none"))
+        print("%s: flags Cairn accepts without effect (logged as such): %s" % (name, ignored or "none"))
+        port = int(c["command"][[a.split("=")[0] for a in c["command"]].index("--advertise-client-urls")]
+                   .rsplit(":", 1)[1])
         if k8s_lib.CLIENT_TLS_AVAILABLE:
             pki = rootfs + "/etc/kubernetes/pki/etcd/"
-            ctl = [e2e_lib.ETCDCTL, "--endpoints", "https://%s:2379" % adv, "--cacert", pki + "ca.crt",
+            ctl = [e2e_lib.ETCDCTL, "--endpoints", "https://%s:%d" % (adv, port), "--cacert", pki + "ca.crt",
                    "--cert", pki + "healthcheck-client.crt", "--key", pki + "healthcheck-client.key"]
             env = {"ETCDCTL_API": "3", "PATH": "/usr/bin:/bin"}
-            run(ctl + ["put", "kubeadm-key", "v"], env=env)
+            run(ctl + ["put", "kubeadm-key", name], env=env)
             got = run(ctl + ["get", "kubeadm-key", "--print-value-only"], env=env)
-            F.expect_eq("mutual-TLS put/get with kubeadm's certificates", got.stdout.strip(), "v")
+            F.expect_eq(name + ": mutual-TLS put/get with kubeadm's certificates", got.stdout.strip(), name)
         else:
-            print(k8s_lib.CLIENT_TLS_SKIP + "etcdctl --cacert/--cert/--key put/get on https://%s:2379" % adv)
+            print(k8s_lib.CLIENT_TLS_SKIP + "%s: etcdctl --cacert/--cert/--key put/get on https://%s:%d" %
+                  (name, adv, port))
     finally:
         p.terminate()
         p.wait(timeout=20)
+
+
+def inner_kubeadm(rootfs, cairn):
+    """Runs in a private network namespace (unshare --net): the node's address on a veth link,
+    the exact kubeadm command line inside the image's rootfs."""
+    adv = "10.99.0.1"
+    run(["ip", "link", "set", "lo", "up"])
+    run(["ip", "link", "add", "node0", "type", "veth", "peer", "name", "node0p"])
+    run(["ip", "addr", "add", adv + "/24", "dev", "node0"])
+    run(["ip", "link", "set", "node0", "up"])
+    run(["ip", "link", "set", "node0p", "up"])
+    k8s_lib.make_kubeadm_pki(rootfs + "/etc/kubernetes/pki", [("cp1", adv)])
+    # The stacked member, then the events store (one after the other; k8s_cluster_test runs the
+    # two side by side).
+    for topology, name in (("stacked", "etcd"), ("events", "etcd-events")):
+        _, out, _ = k8s_lib.run_k8s(cairn, topology, "--node-name", "cp1", "--advertise-address", adv)
+        run_pod_in_image(rootfs, yaml.safe_load(out), name, adv)
     F.finish()
 
 

@@ -9,7 +9,8 @@
   * peers use mutual TLS as generated; the client side needs client TLS (issue 11): until then the
     client URLs are switched to http:// and the client TLS variables dropped (printed as SKIPPED);
   * writes go through; a member restarted (SIGTERM, start again) catches up with the writes made
-    while it was down; the events store answers on its own port (4002) with its own data;
+    while it was down; a fourth member joins as kubeadm joins (learner, `cairn k8s stacked --join`
+    static pod command, promote); the events store answers on its own port (4002) with its own data;
   * every metric k8s/alerts.yaml reads is in a member's /metrics.
 
 The whole test runs in a private network and mount namespace (unshare), so the fixed ports
@@ -35,6 +36,7 @@ import e2e_lib  # noqa: E402
 
 F = e2e_lib.Failures()
 HOSTS = [("h1", "10.77.0.1"), ("h2", "10.77.0.2"), ("h3", "10.77.0.3")]
+JOINER = ("h4", "10.77.0.4")  # a stacked member joining the running cluster (kubeadm join)
 _holders = []
 
 
@@ -51,7 +53,7 @@ def make_network():
     sh("ip", "addr", "add", "10.77.0.254/24", "dev", "br0")
     sh("ip", "link", "set", "br0", "up")
     holders = {}
-    for i, (name, ip) in enumerate(HOSTS):
+    for i, (name, ip) in enumerate(HOSTS + [JOINER]):
         holder = subprocess.Popen(["unshare", "--net", "sleep", "3600"])
         _holders.append(holder)
         k8s_lib.wait_for("netns of " + name, lambda: os.readlink("/proc/%d/ns/net" % holder.pid) !=
@@ -90,15 +92,36 @@ def client_side(env):
     return env
 
 
-class Member:
-    """One unit on one host: ExecStart with EnvironmentFile, NOTIFY_SOCKET, the host's
-    namespaces, and bind mounts of the host's own files onto the generated paths."""
+def client_side_args(command):
+    """client_side for a static pod's command line."""
+    if k8s_lib.CLIENT_TLS_AVAILABLE:
+        return command
+    out = []
+    for arg in command:
+        name = arg.split("=", 1)[0]
+        if name in ("--cert-file", "--key-file", "--trusted-ca-file", "--client-cert-auth"):
+            continue
+        if name in ("--listen-client-urls", "--advertise-client-urls"):
+            arg = arg.replace("https://", "http://")
+        out.append(arg)
+    return out
 
-    def __init__(self, name, holder_pid, unit, env_file, binds, notify_dir, log_dir):
+
+class Member:
+    """One unit on one host: ExecStart with EnvironmentFile (or a static pod's command, with
+    `command`), NOTIFY_SOCKET, the host's namespaces, and bind mounts of the host's own files
+    onto the generated paths."""
+
+    def __init__(self, name, holder_pid, unit, env_file, binds, notify_dir, log_dir, command=None, path=None):
         self.name = name
         self.holder = holder_pid
-        self.exec_start = unit_field(unit, "ExecStart")
-        self.env = client_side(k8s_lib.read_env(env_file))
+        if command is None:
+            self.exec_start = unit_field(unit, "ExecStart")
+            self.env = client_side(k8s_lib.read_env(env_file))
+        else:
+            self.exec_start = " ".join("'%s'" % a for a in client_side_args(command))
+            self.env = {}
+        self.path = path or "/usr/bin:/bin"
         self.binds = binds
         self.notify_path = os.path.join(notify_dir, name)
         self.log_path = os.path.join(log_dir, name + ".log")
@@ -110,7 +133,7 @@ class Member:
             os.unlink(self.notify_path)
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.sock.bind(self.notify_path)
-        env = dict(self.env, NOTIFY_SOCKET=self.notify_path, PATH="/usr/bin:/bin")
+        env = dict(self.env, NOTIFY_SOCKET=self.notify_path, PATH=self.path)
         mounts = " && ".join("mount --bind '%s' '%s'" % (src, dst) for src, dst in self.binds)
         cmd = ["nsenter", "-t", str(self.holder), "-n", "--", "unshare", "--mount", "--", "/bin/sh", "-c",
                "%s && exec %s" % (mounts, self.exec_start)]
@@ -248,6 +271,42 @@ def run_cluster(cairn, alerts, work, notify_dir):
     p = ctl(all_eps, "endpoint", "health", check=False, pki=first_pki)
     F.expect_eq("all endpoints healthy after the restart", (p.stdout + p.stderr).count("is healthy"), 3)
 
+    # kubeadm join --control-plane: the member added as a learner, its static pod written by
+    # `cairn k8s stacked --join` (existing state, full member list), then promoted.
+    name, ip = JOINER
+    jp = os.path.join(work, name, "pki")
+    k8s_lib.make_kubeadm_pki(jp, [(name, ip)], ca_dir=first_pki)
+    os.makedirs(os.path.join(work, name, "data"))
+    ctl(all_eps, "member", "add", name, "--learner", "--peer-urls=https://%s:2380" % ip, pki=first_pki)
+    _, out_yaml, _ = k8s_lib.run_k8s(cairn, "stacked", "--node-name", name, "--advertise-address", ip, "--join",
+                                     members_arg, "--pki-dir", pki, "--data-dir", data)
+    pod = yaml.safe_load(out_yaml)
+    command = pod["spec"]["containers"][0]["command"]
+    F.expect("joiner: --initial-cluster-state=existing", "--initial-cluster-state=existing" in command, command)
+    joiner = Member(name, holders[name], None, None, [(jp, pki), (os.path.join(work, name, "data"), data)],
+                    notify_dir, work, command=command, path=bindir + ":/usr/bin:/bin")
+    joiner.start()
+    joiner.wait_ready()
+
+    def promoted():
+        p = ctl(all_eps, "member", "list", "-w", "json", check=False, pki=first_pki)
+        ids = [m["ID"] for m in json.loads(p.stdout)["members"] if m.get("name") == name] if p.returncode == 0 else []
+        return ids and ctl(all_eps, "member", "promote", "%x" % ids[0], check=False, pki=first_pki).returncode == 0
+    try:
+        k8s_lib.wait_for("promoting " + name, promoted, 60, 0.5)
+    except AssertionError as e:
+        F.expect("joiner promoted", False, str(e))
+    j_ep = "%s://%s:2379" % (scheme(), ip)
+    ctl(j_ep, "put", "joined", "yes", pki=first_pki)
+    p = ctl(eps["h1"], "get", "joined", "--print-value-only", pki=first_pki)
+    F.expect_eq("write through the joined member", p.stdout.strip(), "yes")
+    p = ctl(j_ep, "get", "--prefix", "k", "--keys-only", pki=first_pki)
+    F.expect_eq("joined member has the data", count_keys(p.stdout), 40)
+    p = ctl(all_eps, "member", "list", "-w", "json", pki=first_pki)
+    F.expect_eq("4 voting members", sorted((m.get("name"), m.get("isLearner", False))
+                                           for m in json.loads(p.stdout)["members"]),
+                [("h1", False), ("h2", False), ("h3", False), ("h4", False)])
+
     # The events store: its own unit, ports and data.
     ev = Member("h1-events", holders["h1"], os.path.join(out, "h1-events", "etcd-events.service"),
                 os.path.join(out, "h1-events", "etcd-events.env"), host_files["h1"], notify_dir, work)
@@ -279,7 +338,7 @@ def run_cluster(cairn, alerts, work, notify_dir):
                 used.add(re.sub(r"_(bucket|sum|count)$", "", name))
     F.expect_eq("alert metrics missing from /metrics", sorted(used - exported), [])
 
-    for m in list(members.values()) + [ev]:
+    for m in list(members.values()) + [joiner, ev]:
         m.stop()
 
 
