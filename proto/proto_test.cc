@@ -20,9 +20,9 @@
 #include "proto/kv.pb.h"
 #include "proto/lease.pb.h"
 #include "proto/rpc.grpc.pb.h"
+#include "proto/rpc.pb.h"
 #include "proto/v3election.grpc.pb.h"
 #include "proto/v3lock.grpc.pb.h"
-#include "proto/rpc.pb.h"
 
 namespace {
 
@@ -185,8 +185,8 @@ TEST(ProtoServices, GrpcStubsCompile) {
 // ---- Comparison against Debian's etcd 3.4 protos ----
 
 const std::set<std::string>& EtcdPackages() {
-  static const auto* packages = new std::set<std::string>{"etcdserverpb", "mvccpb", "authpb", "leasepb",
-                                                                  "v3lockpb", "v3electionpb"};
+  static const auto* packages =
+      new std::set<std::string>{"etcdserverpb", "mvccpb", "authpb", "leasepb", "v3lockpb", "v3electionpb"};
   return *packages;
 }
 
@@ -288,8 +288,8 @@ TEST(ProtoEtcd34, EveryMessageFieldAndMethodMatches) {
       }
     }
   }
-  // rpc.proto, kv.proto, auth.proto, lease.proto, v3lock.proto, v3election.proto; the 3.4 surface is large: guard against an
-  // empty or truncated descriptor set making this test vacuous.
+  // rpc.proto, kv.proto, auth.proto, lease.proto, v3lock.proto, v3election.proto; the 3.4 surface is large:
+  // guard against an empty or truncated descriptor set making this test vacuous.
   EXPECT_EQ(files, 6);
   EXPECT_GT(messages, 90);
   EXPECT_GT(fields, 200);

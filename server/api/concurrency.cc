@@ -15,20 +15,18 @@ std::atomic<bool> g_stopping{false};
 // Waits for a deletion of `key` at revision >= `rev` (concurrency's waitDelete).
 Status WaitDelete(etcdserver::EtcdServer* server, const std::string& key, int64_t rev,
                   const IsCancelled& cancelled) {
-  std::unique_ptr<mvcc::WatchStream> stream = server->NewWatchStream();
   mvcc::WatchOptions o;
   o.key = key;
   o.start_rev = rev;
-  mvcc::WatchId id = mvcc::kInvalidWatchId;
-  CAIRN_RETURN_IF_ERROR(stream->Watch(mvcc::kAutoWatchId, o, &id));
-  while (true) {
-    mvcc::WatchResponse wr;
-    CAIRN_RETURN_IF_ERROR(NextWatchResponse(stream.get(), cancelled, &wr));
-    if (wr.compact_revision > 0) return etcdserver::EtcdError(etcdserver::kErrCompacted);
+  bool compacted = false;
+  auto deleted = [](const mvcc::WatchResponse& wr) {
     for (const mvcc::Event& ev : wr.events) {
-      if (ev.type == mvcc::Event::Type::kDelete) return Status::Ok();
+      if (ev.type == mvcc::Event::Type::kDelete) return true;
     }
-  }
+    return false;
+  };
+  CAIRN_RETURN_IF_ERROR(WatchUntil(server, o, cancelled, deleted, &compacted));
+  return compacted ? etcdserver::EtcdError(etcdserver::kErrCompacted) : Status::Ok();
 }
 
 }  // namespace
@@ -41,10 +39,21 @@ Status WaitInterrupted(const IsCancelled& cancelled) {
   return Status::Ok();
 }
 
-Status NextWatchResponse(mvcc::WatchStream* stream, const IsCancelled& cancelled, mvcc::WatchResponse* out) {
+Status WatchUntil(etcdserver::EtcdServer* server, const mvcc::WatchOptions& options,
+                  const IsCancelled& cancelled, const WatchResponseHandler& on_response, bool* compacted) {
+  *compacted = false;
+  std::unique_ptr<mvcc::WatchStream> stream = server->NewWatchStream();
+  mvcc::WatchId id = mvcc::kInvalidWatchId;
+  CAIRN_RETURN_IF_ERROR(stream->Watch(mvcc::kAutoWatchId, options, &id));
   while (true) {
     CAIRN_RETURN_IF_ERROR(WaitInterrupted(cancelled));
-    if (stream->Wait(out, kCancelPoll)) return Status::Ok();
+    mvcc::WatchResponse wr;
+    if (!stream->Wait(&wr, kCancelPoll)) continue;
+    if (wr.compact_revision > 0) {
+      *compacted = true;
+      return Status::Ok();
+    }
+    if (on_response(wr)) return Status::Ok();
   }
 }
 

@@ -44,8 +44,12 @@ void StopAllWaits();
 // Why a wait must end now (StopAllWaits, then `cancelled`), or Ok.
 Status WaitInterrupted(const IsCancelled& cancelled);
 
-// Waits for the next response of `stream`, asking WaitInterrupted every kCancelPoll.
-Status NextWatchResponse(mvcc::WatchStream* stream, const IsCancelled& cancelled, mvcc::WatchResponse* out);
+// Watches as `options` says and hands each response to `on_response` until it returns true
+// (Ok), the wait is interrupted (WaitInterrupted's error), or the start revision turns out to be
+// compacted (Ok with *compacted = true).
+using WatchResponseHandler = std::function<bool(const mvcc::WatchResponse&)>;
+Status WatchUntil(etcdserver::EtcdServer* server, const mvcc::WatchOptions& options,
+                  const IsCancelled& cancelled, const WatchResponseHandler& on_response, bool* compacted);
 
 // The session's lease (concurrency.NewSession with WithLease): `lease` itself when non-zero (not
 // checked here: a missing lease fails the write that uses it), else a new 60-second lease.

@@ -39,58 +39,47 @@ Status ResignAt(etcdserver::EtcdServer* server, const std::string& key, int64_t 
 // header at the put's revision.
 Status WaitFirstPut(etcdserver::EtcdServer* server, const std::string& prefix, int64_t rev,
                     const IsCancelled& cancelled, v3electionpb::LeaderResponse* out, bool* compacted) {
-  std::unique_ptr<mvcc::WatchStream> stream = server->NewWatchStream();
   mvcc::WatchOptions o;
   o.key = prefix;
   o.end = mvcc::PrefixEnd(prefix);
   o.start_rev = rev;
-  mvcc::WatchId id = mvcc::kInvalidWatchId;
-  CAIRN_RETURN_IF_ERROR(stream->Watch(mvcc::kAutoWatchId, o, &id));
-  while (true) {
-    mvcc::WatchResponse wr;
-    CAIRN_RETURN_IF_ERROR(NextWatchResponse(stream.get(), cancelled, &wr));
-    if (wr.compact_revision > 0) {
-      *compacted = true;
-      return Status::Ok();
-    }
+  auto first_put = [server, out](const mvcc::WatchResponse& wr) {
     for (const mvcc::Event& ev : wr.events) {
       if (ev.type != mvcc::Event::Type::kPut) continue;
       server->FillHeader(out->mutable_header(), wr.revision);
       out->mutable_header()->set_revision(ev.kv.mod_revision);
       mvcc::ToProto(ev.kv, out->mutable_kv());
-      return Status::Ok();
+      return true;
     }
-  }
+    return false;
+  };
+  return WatchUntil(server, o, cancelled, first_put, compacted);
 }
 
 // Sends every put of `key` from `rev` on until the key is deleted (*ended: compaction or the
 // receiver is gone).
 Status FollowLeader(etcdserver::EtcdServer* server, const std::string& key, int64_t rev,
                     const IsCancelled& cancelled, const LeaderSink& send, bool* ended) {
-  std::unique_ptr<mvcc::WatchStream> stream = server->NewWatchStream();
   mvcc::WatchOptions o;
   o.key = key;
   o.start_rev = rev;
-  mvcc::WatchId id = mvcc::kInvalidWatchId;
-  CAIRN_RETURN_IF_ERROR(stream->Watch(mvcc::kAutoWatchId, o, &id));
-  while (true) {
-    mvcc::WatchResponse wr;
-    CAIRN_RETURN_IF_ERROR(NextWatchResponse(stream.get(), cancelled, &wr));
-    if (wr.compact_revision > 0) {
-      *ended = true;
-      return Status::Ok();
-    }
+  bool gone = false;
+  auto forward = [&](const mvcc::WatchResponse& wr) {
     for (const mvcc::Event& ev : wr.events) {
-      if (ev.type == mvcc::Event::Type::kDelete) return Status::Ok();
+      if (ev.type == mvcc::Event::Type::kDelete) return true;
       v3electionpb::LeaderResponse r;
       server->FillHeader(r.mutable_header(), wr.revision);
       mvcc::ToProto(ev.kv, r.mutable_kv());
       if (!send(r)) {
-        *ended = true;
-        return Status::Ok();
+        gone = true;
+        return true;
       }
     }
-  }
+    return false;
+  };
+  CAIRN_RETURN_IF_ERROR(WatchUntil(server, o, cancelled, forward, ended));
+  *ended = *ended || gone;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -141,7 +130,8 @@ Status ElectionProclaim(etcdserver::EtcdServer* server, const v3electionpb::Proc
   if (!req.has_leader()) return Fail(kErrMissingLeaderKey);
   int64_t lease = 0;
   CAIRN_RETURN_IF_ERROR(SessionLease(server, req.leader().lease(), &lease));
-  return ProclaimAt(server, req.leader().key(), req.leader().rev(), lease, req.value(), resp->mutable_header());
+  return ProclaimAt(server, req.leader().key(), req.leader().rev(), lease, req.value(),
+                    resp->mutable_header());
 }
 
 Status ElectionLeader(etcdserver::EtcdServer* server, const v3electionpb::LeaderRequest& req,
@@ -205,8 +195,9 @@ grpc::Status ElectionService::Leader(grpc::ServerContext*, const v3electionpb::L
 
 grpc::Status ElectionService::Observe(grpc::ServerContext* ctx, const v3electionpb::LeaderRequest* req,
                                       grpc::ServerWriter<v3electionpb::LeaderResponse>* writer) {
-  return ToRecipeStatus(ElectionObserve(server_, *req, ContextCancelled(ctx),
-                                        [writer](const v3electionpb::LeaderResponse& r) { return writer->Write(r); }));
+  return ToRecipeStatus(
+      ElectionObserve(server_, *req, ContextCancelled(ctx),
+                      [writer](const v3electionpb::LeaderResponse& r) { return writer->Write(r); }));
 }
 
 grpc::Status ElectionService::Resign(grpc::ServerContext*, const v3electionpb::ResignRequest* req,

@@ -82,21 +82,22 @@ void InstallLockElection(http::Mux* mux, etcdserver::EtcdServer* s) {
   mux->Handle("/v3/lock/lock", UnaryGrpc<lpb::LockRequest, lpb::LockResponse>([s](const auto& q, auto* r) {
                 return ToRecipeStatus(LockAcquire(s, q, nullptr, r));
               }));
-  mux->Handle("/v3/lock/unlock", UnaryGrpc<lpb::UnlockRequest, lpb::UnlockResponse>([s](const auto& q, auto* r) {
-                return ToRecipeStatus(LockRelease(s, q, r));
-              }));
+  mux->Handle("/v3/lock/unlock",
+              UnaryGrpc<lpb::UnlockRequest, lpb::UnlockResponse>(
+                  [s](const auto& q, auto* r) { return ToRecipeStatus(LockRelease(s, q, r)); }));
   mux->Handle("/v3/election/campaign",
-              UnaryGrpc<epb::CampaignRequest, epb::CampaignResponse>(
-                  [s](const auto& q, auto* r) { return ToRecipeStatus(ElectionCampaign(s, q, nullptr, r)); }));
+              UnaryGrpc<epb::CampaignRequest, epb::CampaignResponse>([s](const auto& q, auto* r) {
+                return ToRecipeStatus(ElectionCampaign(s, q, nullptr, r));
+              }));
   mux->Handle("/v3/election/proclaim",
               UnaryGrpc<epb::ProclaimRequest, epb::ProclaimResponse>(
                   [s](const auto& q, auto* r) { return ToRecipeStatus(ElectionProclaim(s, q, r)); }));
-  mux->Handle("/v3/election/leader", UnaryGrpc<epb::LeaderRequest, epb::LeaderResponse>([s](const auto& q, auto* r) {
-                return ToRecipeStatus(ElectionLeader(s, q, r));
-              }));
-  mux->Handle("/v3/election/resign", UnaryGrpc<epb::ResignRequest, epb::ResignResponse>([s](const auto& q, auto* r) {
-                return ToRecipeStatus(ElectionResign(s, q, r));
-              }));
+  mux->Handle("/v3/election/leader",
+              UnaryGrpc<epb::LeaderRequest, epb::LeaderResponse>(
+                  [s](const auto& q, auto* r) { return ToRecipeStatus(ElectionLeader(s, q, r)); }));
+  mux->Handle("/v3/election/resign",
+              UnaryGrpc<epb::ResignRequest, epb::ResignResponse>(
+                  [s](const auto& q, auto* r) { return ToRecipeStatus(ElectionResign(s, q, r)); }));
   // Observe: a chunked stream of {"result":{...}} lines (grpc-gateway's server-streaming form).
   mux->Handle("/v3/election/observe", [s](const http::Request& r, http::Response* w) {
     epb::LeaderRequest req;

@@ -2,8 +2,8 @@
 
 namespace cairn::api {
 
-Status LockAcquire(etcdserver::EtcdServer* server, const v3lockpb::LockRequest& req, const IsCancelled& cancelled,
-                   v3lockpb::LockResponse* resp) {
+Status LockAcquire(etcdserver::EtcdServer* server, const v3lockpb::LockRequest& req,
+                   const IsCancelled& cancelled, v3lockpb::LockResponse* resp) {
   int64_t lease = 0;
   CAIRN_RETURN_IF_ERROR(SessionLease(server, req.lease(), &lease));
   const std::string prefix = req.name() + "/";

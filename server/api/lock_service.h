@@ -22,8 +22,8 @@
 namespace cairn::api {
 
 // The operations, shared by the gRPC service and the JSON gateway.
-Status LockAcquire(etcdserver::EtcdServer* server, const v3lockpb::LockRequest& req, const IsCancelled& cancelled,
-                   v3lockpb::LockResponse* resp);
+Status LockAcquire(etcdserver::EtcdServer* server, const v3lockpb::LockRequest& req,
+                   const IsCancelled& cancelled, v3lockpb::LockResponse* resp);
 Status LockRelease(etcdserver::EtcdServer* server, const v3lockpb::UnlockRequest& req,
                    v3lockpb::UnlockResponse* resp);
 
