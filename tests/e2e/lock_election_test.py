@@ -7,15 +7,16 @@ outputs compared after masking lease IDs (which differ by construction):
     expires); two `etcdctl elect` candidates (the second is elected when the first is stopped,
     the third when the second is killed -9 and its lease revoked), and `etcdctl elect -l` sees
     every leader.
-  * The server-side services through the JSON gateway with curl (v3lockpb.Lock,
-    v3electionpb.Election): /v3/lock/lock (a second lock blocks until /v3/lock/unlock),
-    /v3/election/campaign|leader|proclaim|resign|observe, /v3beta/, and etcd's error texts
-    ("election: not leader", "election: no leader", "\"leader\" field must be provided", a missing
+  * The server-side services (v3lockpb.Lock, v3electionpb.Election), once over gRPC
+    (lock_election_client) and once through the JSON gateway with curl (/v3/lock/*,
+    /v3/election/*, /v3beta/): a second Lock blocks until Unlock, a second Campaign until Resign,
+    Observe streams every leader value, and etcd's errors (code Unknown / HTTP 500 with
+    "election: not leader", "election: no leader", "\"leader\" field must be provided", a missing
     lease).
 
 No fixed sleeps: every wait polls a condition with a generous deadline.
 
-usage: lock_election_test.py <path to cairn binary>
+usage: lock_election_test.py <path to cairn binary> <path to lock_election_client>
 """
 import base64
 import json
@@ -110,24 +111,90 @@ class Masker:
         return v
 
 
-def post(s, path, body, timeout_s=20):
-    p = subprocess.run(["curl", "-sS", "-m", str(timeout_s), "-d", json.dumps(body), "-w", "\n%{http_code}",
-                        s.endpoint + path], capture_output=True, text=True, timeout=timeout_s + 10)
-    out, _, code = p.stdout.rpartition("\n")
-    return int(code or 0), out
+GATEWAY_PATHS = {"Lock": "/v3/lock/lock", "Unlock": "/v3/lock/unlock", "Campaign": "/v3/election/campaign",
+                 "Proclaim": "/v3/election/proclaim", "Leader": "/v3/election/leader",
+                 "Resign": "/v3/election/resign", "Observe": "/v3/election/observe"}
 
 
-def post_bg(s, path, body, out_path):
-    p = subprocess.Popen(["curl", "-sS", "-N", "-m", "120", "-d", json.dumps(body), s.endpoint + path],
-                         stdout=open(out_path, "wb"), stderr=subprocess.STDOUT)
-    e2e_lib._started.append(p)
-    return p
+class Gateway:
+    """The services through the JSON gateway with curl: outcomes are (HTTP status, JSON)."""
+    name = "gw"
+
+    def __init__(self, s):
+        self.s = s
+
+    def call(self, method, body, beta=False):
+        path = GATEWAY_PATHS[method]
+        if beta:
+            path = path.replace("/v3/", "/v3beta/")
+        p = subprocess.run(["curl", "-sS", "-m", "20", "-d", json.dumps(body), "-w", "\n%{http_code}",
+                            self.s.endpoint + path], capture_output=True, text=True, timeout=30)
+        out, _, code = p.stdout.rpartition("\n")
+        return int(code or 0), json.loads(out)
+
+    def call_bg(self, method, body, out_path):
+        p = subprocess.Popen(["curl", "-sS", "-N", "-m", "120", "-d", json.dumps(body),
+                              self.s.endpoint + GATEWAY_PATHS[method]],
+                             stdout=open(out_path, "wb"), stderr=subprocess.STDOUT)
+        e2e_lib._started.append(p)
+        return p
+
+    def observations(self, out_path):
+        return [json.loads(line)["result"] for line in read(out_path).splitlines()]
+
+    def bg_result(self, out_path):
+        return json.loads(read(out_path))
+
+    def error(self, text):
+        return (500, {"error": text, "message": text, "code": 2})
+
+    def ok(self, outcome):
+        return outcome[0] == 200
+
+
+class Grpc:
+    """The services over a gRPC connection (lock_election_client): outcomes are (gRPC code, JSON
+    or the error message)."""
+    name = "grpc"
+
+    def __init__(self, s, client):
+        self.s, self.client = s, client
+
+    def argv(self, method, body):
+        return [self.client, self.s.endpoint.replace("http://", ""), method, json.dumps(body)]
+
+    def call(self, method, body):
+        p = subprocess.run(self.argv(method, body), capture_output=True, text=True, timeout=150)
+        if p.returncode == 0:
+            return 0, json.loads(p.stdout)
+        words = p.stdout.strip().split(" ", 2)
+        if p.returncode != 1 or words[0] != "error":
+            raise AssertionError("lock_election_client failed: %r %r" % (p.stdout, p.stderr))
+        return int(words[1]), words[2]
+
+    def call_bg(self, method, body, out_path):
+        argv = self.argv(method, body) + (["3"] if method == "Observe" else [])
+        p = subprocess.Popen(argv, stdout=open(out_path, "wb"), stderr=subprocess.STDOUT)
+        e2e_lib._started.append(p)
+        return p
+
+    def observations(self, out_path):
+        return [json.loads(line) for line in read(out_path).splitlines()]
+
+    def bg_result(self, out_path):
+        return json.loads(read(out_path))
+
+    def error(self, text):
+        return (2, text)  # codes.Unknown, as etcd's servers return plain errors
+
+    def ok(self, outcome):
+        return outcome[0] == 0
 
 
 def grant(s, ttl=60):
-    code, out = post(s, "/v3/lease/grant", {"TTL": str(ttl)})
-    assert code == 200, out
-    return json.loads(out)["ID"]
+    p = subprocess.run(["curl", "-sS", "-m", "20", "-d", json.dumps({"TTL": str(ttl)}), s.endpoint + "/v3/lease/grant"],
+                       capture_output=True, text=True, timeout=30)
+    return json.loads(p.stdout)["ID"]
 
 
 def ctl_lock_scenario(s, work):
@@ -199,70 +266,74 @@ def ctl_elect_scenario(s, work, m):
     return out
 
 
-def gateway_scenario(s, work, m):
-    """The Lock and Election services through the JSON gateway; returns (name, (status, json))."""
+def services_scenario(s, work, m, t):
+    """The Lock and Election services through transport `t`; returns [(name, outcome)], names
+    prefixed with the transport's name."""
     out = []
 
-    def call(name, path, body):
-        code, text = post(s, path, body)
-        try:
-            value = m.json(json.loads(text))
-        except ValueError:
-            value = text
-        out.append((name, (code, value)))
-        return code, text
+    def record(name, value):
+        out.append((t.name + ": " + name, value))
 
+    def call(name, method, body, **kw):
+        outcome = t.call(method, body, **kw)
+        record(name, (outcome[0], m.json(outcome[1])))
+        return outcome
+
+    def bg_path(name):
+        return os.path.join(work, "%s_%s.out" % (t.name, name))
+
+    lock, election = "lk_" + t.name, "el_" + t.name
     l1, l2 = grant(s), grant(s)
-    _, first = call("lock", "/v3/lock/lock", {"name": b64("gl"), "lease": l1})
-    lock2_path = os.path.join(work, "lock2.out")
-    second = post_bg(s, "/v3/lock/lock", {"name": b64("gl"), "lease": l2}, lock2_path)
-    wait_for("the second lock's waiter key", lambda: len(keys_under(s, "gl/")) == 2)
-    out.append(("second lock waits", second.poll() is None))
-    call("unlock", "/v3/lock/unlock", {"key": json.loads(first)["key"]})
-    out.append(("second lock exit", second.wait(timeout=WAIT_S)))
-    out.append(("second lock", m.json(json.loads(read(lock2_path)))))
-    call("lock, missing lease", "/v3/lock/lock", {"name": b64("gl"), "lease": "12345"})
-    call("lock v3beta", "/v3beta/lock/lock", {"name": b64("beta"), "lease": l1})
+    _, first = call("lock", "Lock", {"name": b64(lock), "lease": l1})
+    second = t.call_bg("Lock", {"name": b64(lock), "lease": l2}, bg_path("lock2"))
+    wait_for("the second lock's waiter key", lambda: len(keys_under(s, lock + "/")) == 2)
+    record("second lock waits", second.poll() is None)
+    call("unlock", "Unlock", {"key": first.get("key")})
+    record("second lock exit", second.wait(timeout=WAIT_S))
+    record("second lock", m.json(t.bg_result(bg_path("lock2"))))
+    call("lock, missing lease", "Lock", {"name": b64(lock), "lease": "12345"})
+    if isinstance(t, Gateway):
+        call("lock v3beta", "Lock", {"name": b64("beta"), "lease": l1}, beta=True)
 
-    call("leader, none", "/v3/election/leader", {"name": b64("el")})
-    obs_path = os.path.join(work, "gw_observe.out")
-    obs = post_bg(s, "/v3/election/observe", {"name": b64("el")}, obs_path)
+    call("leader, none", "Leader", {"name": b64(election)})
+    obs = t.call_bg("Observe", {"name": b64(election)}, bg_path("observe"))
+    observed = lambda n: lambda: len(read(bg_path("observe")).splitlines()) >= n  # noqa: E731
     e1, e2 = grant(s), grant(s)
-    _, c1 = call("campaign", "/v3/election/campaign", {"name": b64("el"), "lease": e1, "value": b64("v1")})
-    leader1 = json.loads(c1)["leader"]
+    _, c1 = call("campaign", "Campaign", {"name": b64(election), "lease": e1, "value": b64("v1")})
+    leader1 = c1.get("leader", {})
     # Each observation is awaited before the next write: a header's revision depends on whether a
     # write lands before or after the observer's next watch is registered (etcd too).
-    observed = lambda n: lambda: len(read(obs_path).splitlines()) >= n  # noqa: E731
     wait_for("observe saw v1", observed(1))
-    call("leader", "/v3/election/leader", {"name": b64("el")})
-    call("proclaim", "/v3/election/proclaim", {"leader": leader1, "value": b64("v1b")})
+    call("leader", "Leader", {"name": b64(election)})
+    call("proclaim", "Proclaim", {"leader": leader1, "value": b64("v1b")})
     wait_for("observe saw v1b", observed(2))
-    call("proclaim, missing leader", "/v3/election/proclaim", {"value": b64("x")})
-    bad = dict(leader1, key=b64("el/nosuchkey"), rev="1")
-    call("proclaim, bad leader key", "/v3/election/proclaim", {"leader": bad, "value": b64("x")})
-    camp2_path = os.path.join(work, "campaign2.out")
-    camp2 = post_bg(s, "/v3/election/campaign", {"name": b64("el"), "lease": e2, "value": b64("v2")}, camp2_path)
-    wait_for("the second candidate's key", lambda: len(keys_under(s, "el/")) == 2)
-    out.append(("second campaign waits", camp2.poll() is None))
-    call("resign, missing leader", "/v3/election/resign", {})
-    call("resign", "/v3/election/resign", {"leader": leader1})
-    out.append(("second campaign exit", camp2.wait(timeout=WAIT_S)))
-    out.append(("second campaign", m.json(json.loads(read(camp2_path)))))
-    call("leader after resign", "/v3beta/election/leader", {"name": b64("el")})
-    call("proclaim by the old leader", "/v3/election/proclaim", {"leader": leader1, "value": b64("x")})
+    call("proclaim, missing leader", "Proclaim", {"value": b64("x")})
+    bad = dict(leader1, key=b64(election + "/nosuchkey"), rev="1")
+    call("proclaim, bad leader key", "Proclaim", {"leader": bad, "value": b64("x")})
+    camp2 = t.call_bg("Campaign", {"name": b64(election), "lease": e2, "value": b64("v2")}, bg_path("campaign2"))
+    wait_for("the second candidate's key", lambda: len(keys_under(s, election + "/")) == 2)
+    record("second campaign waits", camp2.poll() is None)
+    call("resign, missing leader", "Resign", {})
+    call("resign", "Resign", {"leader": leader1})
+    record("second campaign exit", camp2.wait(timeout=WAIT_S))
+    record("second campaign", m.json(t.bg_result(bg_path("campaign2"))))
+    call("leader after resign", "Leader", {"name": b64(election)})
+    call("proclaim by the old leader", "Proclaim", {"leader": leader1, "value": b64("x")})
     wait_for("observe saw v2", observed(3))
-    obs.terminate()
+    if isinstance(t, Gateway):
+        obs.terminate()
     obs.wait(timeout=WAIT_S)
-    out.append(("observe", [m.json(json.loads(line)) for line in read(obs_path).splitlines()]))
+    record("observe", [m.json(o) for o in t.observations(bg_path("observe"))])
     return out
 
 
-def scenario(binary):
+def scenario(binary, client):
     s = e2e_lib.Server(binary).start()
     work = tempfile.mkdtemp(prefix="lockelect_")
     try:
         return (ctl_lock_scenario(s, work) + ctl_elect_scenario(s, work, Masker())
-                + gateway_scenario(s, work, Masker()))
+                + services_scenario(s, work, Masker(), Grpc(s, client))
+                + services_scenario(s, work, Masker(), Gateway(s)))
     finally:
         s.stop()
 
@@ -278,19 +349,22 @@ def absolute_checks(f, got, who):
     f.expect_eq("p2 waits while p1 leads", d["p2 waits while p1 leads"], "")
     f.expect_eq("observer saw every leader", [ln for ln in d["observer output"].splitlines() if ln.startswith("p")],
                 ["p1", "p2", "p3"])
-    code, lock = d["lock"]
-    f.expect("gateway lock", code == 200 and lock.get("key") == "gl/L1", repr(d["lock"]))
-    f.expect_eq("second gateway lock waits", d["second lock waits"], True)
-    f.expect_eq("second gateway lock key", d["second lock"].get("key"), "gl/L2")
-    f.expect_eq("leader with none", d["leader, none"],
-                (500, {"error": "election: no leader", "message": "election: no leader", "code": 2}))
-    f.expect_eq("proclaim bad key", d["proclaim, bad leader key"],
-                (500, {"error": "election: not leader", "message": "election: not leader", "code": 2}))
-    missing = '"leader" field must be provided'
-    f.expect_eq("proclaim missing leader", d["proclaim, missing leader"],
-                (500, {"error": missing, "message": missing, "code": 2}))
-    f.expect_eq("observe values", [base64.b64decode(r["result"]["kv"]["value"]).decode() for r in d["observe"]],
-                ["v1", "v1b", "v2"])
+    for t in (Gateway(None), Grpc(None, None)):
+        n = t.name + ": "
+        lock, election = "lk_" + t.name, "el_" + t.name
+        f.expect(n + "lock", t.ok(d[n + "lock"]) and d[n + "lock"][1].get("key") == lock + "/L1", repr(d[n + "lock"]))
+        f.expect_eq(n + "second lock waits", d[n + "second lock waits"], True)
+        f.expect_eq(n + "second lock key", d[n + "second lock"].get("key"), lock + "/L2")
+        f.expect_eq(n + "lock with a missing lease", d[n + "lock, missing lease"],
+                    t.error("etcdserver: requested lease not found"))
+        f.expect_eq(n + "leader with none", d[n + "leader, none"], t.error("election: no leader"))
+        f.expect_eq(n + "proclaim bad key", d[n + "proclaim, bad leader key"], t.error("election: not leader"))
+        f.expect_eq(n + "proclaim missing leader", d[n + "proclaim, missing leader"],
+                    t.error('"leader" field must be provided'))
+        f.expect_eq(n + "second campaign waits", d[n + "second campaign waits"], True)
+        f.expect_eq(n + "second campaign key", d[n + "second campaign"].get("leader", {}).get("key"), election + "/L4")
+        f.expect_eq(n + "observe values", [base64.b64decode(o["kv"]["value"]).decode() for o in d[n + "observe"]],
+                    ["v1", "v1b", "v2"])
 
 
 class Prefixed:
@@ -306,10 +380,11 @@ class Prefixed:
 
 def main():
     f = e2e_lib.Failures()
-    got = scenario(e2e_lib.cairn_binary())
+    client = os.path.abspath(sys.argv[2])
+    got = scenario(e2e_lib.cairn_binary(), client)
     absolute_checks(f, got, "cairn")
     if os.access(e2e_lib.REAL_ETCD, os.X_OK):
-        want = scenario(e2e_lib.REAL_ETCD)
+        want = scenario(e2e_lib.REAL_ETCD, client)
         absolute_checks(f, want, "etcd")  # the oracle itself must show the behaviour
         for (name, g), (wname, w) in zip(got, want):
             f.expect_eq("same as etcd: " + name, g, w)
