@@ -28,15 +28,27 @@ Status LockAcquire(etcdserver::EtcdServer* server, const v3lockpb::LockRequest& 
     *resp->mutable_header() = tr.header();
     return Status::Ok();
   }
-  Status st = WaitDeletes(server, prefix, my_rev - 1, cancelled, resp->mutable_header());
+  // Then (etcd 3.5) make sure the waiter key still exists: its lease may have expired meanwhile.
+  etcdserverpb::ResponseHeader waited;
+  etcdserverpb::RangeRequest mine;
+  mine.set_key(my_key);
+  etcdserverpb::RangeResponse mr;
+  Status st = WaitDeletes(server, prefix, my_rev - 1, cancelled, &waited);
+  if (st.ok()) st = server->Range(mine, &mr);
   if (!st.ok()) {
     v3lockpb::UnlockRequest undo;
     undo.set_key(my_key);
     v3lockpb::UnlockResponse ignored;
     (void)LockRelease(server, undo, &ignored);
     resp->Clear();
+    return st;
   }
-  return st;
+  if (mr.kvs_size() == 0) {
+    resp->Clear();
+    return Status::InvalidArgument(std::string(kErrSessionExpired));
+  }
+  *resp->mutable_header() = mr.header();
+  return Status::Ok();
 }
 
 Status LockRelease(etcdserver::EtcdServer* server, const v3lockpb::UnlockRequest& req,

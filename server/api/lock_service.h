@@ -5,9 +5,11 @@
 // lease). One transaction creates it with the lease (if its create revision is 0; otherwise the
 // existing key is reused) and reads the first-created key under "<name>/". The caller owns the
 // lock once its key is the first-created one: immediately, or after every key under the prefix
-// created before it is deleted (WaitDeletes). Answers the key and the header of the transaction
-// (uncontended) or of the final range (after waiting). If the wait fails (the client went away,
-// compaction) the waiter key is deleted before the error is returned, as etcd does.
+// created before it is deleted (WaitDeletes). After waiting, etcd 3.5's Mutex reads its key again:
+// gone (its lease expired meanwhile) is "mutex: session is expired" (etcd 3.4 answered success).
+// Answers the key and the header of the transaction (uncontended) or of that read. If the wait
+// fails (the client went away, compaction) the waiter key is deleted before the error is
+// returned, as etcd does.
 // Unlock(key): deletes the key; answers the delete's header.
 //
 // The lease is not kept alive here (etcd orphans the session): the caller keeps it alive.
@@ -20,6 +22,9 @@
 #include "server/etcdserver/server.h"
 
 namespace cairn::api {
+
+// concurrency.ErrSessionExpired (etcd 3.5).
+inline constexpr std::string_view kErrSessionExpired = "mutex: session is expired";
 
 // The operations, shared by the gRPC service and the JSON gateway.
 Status LockAcquire(etcdserver::EtcdServer* server, const v3lockpb::LockRequest& req,

@@ -136,6 +136,31 @@ TEST(LockServiceTest, LeaseZeroGrantsASixtySecondLease) {
   EXPECT_EQ(tr.grantedttl(), 60);
 }
 
+// etcd 3.5: a waiter whose lease expired while it waited does not get the lock.
+TEST(LockServiceTest, WaiterWhoseLeaseIsGoneGetsSessionExpired) {
+  LockFixture f;
+  v3lockpb::LockResponse held;
+  ASSERT_TRUE(f.Lock("exp", f.Grant(30), &held).ok());
+  const int64_t waiter_lease = f.Grant(30);
+  v3lockpb::LockResponse resp;
+  auto waiting = std::async(std::launch::async, [&] { return f.Lock("exp", waiter_lease, &resp); });
+  const auto until = std::chrono::steady_clock::now() + kLongWait;
+  while (f.CountPrefix("exp/") != 2 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(f.CountPrefix("exp/"), 2);
+  grpc::ClientContext rc;
+  etcdserverpb::LeaseRevokeRequest rv;
+  rv.set_id(waiter_lease);
+  etcdserverpb::LeaseRevokeResponse rr;
+  ASSERT_TRUE(f.lease->LeaseRevoke(&rc, rv, &rr).ok());
+  ASSERT_TRUE(f.Unlock(held.key()).ok());
+  ASSERT_EQ(waiting.wait_for(kLongWait), std::future_status::ready);
+  grpc::Status st = waiting.get();
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::UNKNOWN);
+  EXPECT_EQ(st.error_message(), "mutex: session is expired");
+}
+
 TEST(LockServiceTest, MissingLeaseIsUnknownWithEtcdText) {
   LockFixture f;
   v3lockpb::LockResponse resp;
