@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <vector>
 
 #include "server/api/test_cluster.h"
 
@@ -101,6 +102,46 @@ TEST(LockServiceTest, SecondLockWaitsForTheFirstUnlock) {
   ASSERT_TRUE(waiting.get().ok());
   EXPECT_NE(second.key(), first.key());
   EXPECT_GT(second.header().revision(), first.header().revision() + 1);
+}
+
+// Each waiting Lock holds a gRPC thread: many waiters must not starve other calls of the service.
+TEST(LockServiceTest, ManyWaitersDoNotBlockUnlock) {
+  LockFixture f;
+  v3lockpb::LockResponse held;
+  ASSERT_TRUE(f.Lock("many", f.Grant(30), &held).ok());
+  constexpr int kWaiters = 40;
+  std::vector<int64_t> leases;
+  for (int i = 0; i < kWaiters; i++) leases.push_back(f.Grant(30));
+  std::vector<std::future<grpc::Status>> waiting;
+  std::vector<v3lockpb::LockResponse> resps(kWaiters);
+  for (int i = 0; i < kWaiters; i++) {
+    waiting.push_back(std::async(std::launch::async,
+                                 [&f, &leases, &resps, i] { return f.Lock("many", leases[i], &resps[i]); }));
+  }
+  const auto until = std::chrono::steady_clock::now() + kLongWait;
+  while (f.CountPrefix("many/") != kWaiters + 1 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(f.CountPrefix("many/"), kWaiters + 1);
+  // Release the lock in turn: each Unlock lets exactly the next waiter in.
+  ASSERT_TRUE(f.Unlock(held.key()).ok());
+  for (int done = 0; done < kWaiters; done++) {
+    int owner = -1;
+    const auto deadline = std::chrono::steady_clock::now() + kLongWait;
+    while (owner < 0 && std::chrono::steady_clock::now() < deadline) {
+      for (int i = 0; i < kWaiters; i++) {
+        if (waiting[i].valid() &&
+            waiting[i].wait_for(std::chrono::milliseconds(1)) == std::future_status::ready) {
+          ASSERT_TRUE(waiting[i].get().ok());
+          ASSERT_EQ(owner, -1) << "two waiters own the lock at once";
+          owner = i;
+        }
+      }
+    }
+    ASSERT_GE(owner, 0);
+    ASSERT_TRUE(f.Unlock(resps[owner].key()).ok());
+  }
+  EXPECT_EQ(f.CountPrefix("many/"), 0);
 }
 
 TEST(LockServiceTest, WaiterThatGoesAwayDeletesItsKey) {
