@@ -21,6 +21,8 @@
 #include "proto/lease.pb.h"
 #include "proto/rpc.grpc.pb.h"
 #include "proto/rpc.pb.h"
+#include "proto/v3election.grpc.pb.h"
+#include "proto/v3lock.grpc.pb.h"
 
 namespace {
 
@@ -183,7 +185,8 @@ TEST(ProtoServices, GrpcStubsCompile) {
 // ---- Comparison against Debian's etcd 3.4 protos ----
 
 const std::set<std::string>& EtcdPackages() {
-  static const auto* packages = new std::set<std::string>{"etcdserverpb", "mvccpb", "authpb", "leasepb"};
+  static const auto* packages =
+      new std::set<std::string>{"etcdserverpb", "mvccpb", "authpb", "leasepb", "v3lockpb", "v3electionpb"};
   return *packages;
 }
 
@@ -236,6 +239,22 @@ void CheckMessage(const std::string& scope, const google::protobuf::DescriptorPr
   for (const auto& nested : theirs.nested_type()) CheckMessage(full_name, nested, fields_checked);
 }
 
+// Clients call these exact paths (grpc-go's generated Lock/Election clients, the gateway).
+TEST(ProtoServices, LockAndElectionMethodPaths) {
+  EXPECT_STREQ(v3lockpb::Lock::service_full_name(), "v3lockpb.Lock");
+  EXPECT_STREQ(v3electionpb::Election::service_full_name(), "v3electionpb.Election");
+  const auto* lock = v3lockpb::LockRequest::descriptor()->file()->FindServiceByName("Lock");
+  ASSERT_NE(lock, nullptr);
+  EXPECT_NE(lock->FindMethodByName("Unlock"), nullptr);
+  const auto* election = v3electionpb::LeaderRequest::descriptor()->file()->FindServiceByName("Election");
+  ASSERT_NE(election, nullptr);
+  EXPECT_TRUE(election->FindMethodByName("Observe")->server_streaming());
+  v3lockpb::LockRequest req;
+  req.set_name("n");
+  req.set_lease(1);
+  EXPECT_EQ(req.SerializeAsString(), std::string("\x0a\x01n\x10\x01", 5));
+}
+
 TEST(ProtoEtcd34, EveryMessageFieldAndMethodMatches) {
   const google::protobuf::FileDescriptorSet set = LoadEtcd34();
   const DescriptorPool* pool = DescriptorPool::generated_pool();
@@ -269,12 +288,12 @@ TEST(ProtoEtcd34, EveryMessageFieldAndMethodMatches) {
       }
     }
   }
-  // rpc.proto, kv.proto, auth.proto, lease.proto; the 3.4 surface is large: guard against an
-  // empty or truncated descriptor set making this test vacuous.
-  EXPECT_EQ(files, 4);
+  // rpc.proto, kv.proto, auth.proto, lease.proto, v3lock.proto, v3election.proto; the 3.4 surface is large:
+  // guard against an empty or truncated descriptor set making this test vacuous.
+  EXPECT_EQ(files, 6);
   EXPECT_GT(messages, 90);
   EXPECT_GT(fields, 200);
-  EXPECT_EQ(methods, 39);  // etcd 3.5 adds Downgrade and AuthStatus (41).
+  EXPECT_EQ(methods, 46);  // 39 etcdserverpb + 2 Lock + 5 Election; etcd 3.5 adds Downgrade and AuthStatus.
 }
 
 }  // namespace

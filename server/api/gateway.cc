@@ -6,6 +6,8 @@
 #include <functional>
 #include <string>
 
+#include "server/api/election_service.h"
+#include "server/api/lock_service.h"
 #include "server/api/rpc_errors.h"
 #include "server/http/handlers.h"
 #include "storage/mvcc/proto_convert.h"
@@ -47,13 +49,15 @@ bool ParseBody(const http::Request& r, Message* req, http::Response* w) {
   return true;
 }
 
+// A unary route whose call answers the gRPC status itself (the lock and election services map
+// their errors differently from KV: concurrency.h).
 template <typename Req, typename Resp>
-http::Handler Unary(std::function<Status(const Req&, Resp*)> call) {
+http::Handler UnaryGrpc(std::function<grpc::Status(const Req&, Resp*)> call) {
   return [call](const http::Request& r, http::Response* w) {
     Req req;
     if (!ParseBody(r, &req, w)) return;
     Resp resp;
-    grpc::Status st = ToGrpcStatus(call(req, &resp));
+    grpc::Status st = call(req, &resp);
     if (!st.ok()) {
       WriteError(w, static_cast<int>(st.error_code()), st.error_message());
       return;
@@ -61,6 +65,50 @@ http::Handler Unary(std::function<Status(const Req&, Resp*)> call) {
     w->SetHeader("Content-Type", "application/json");
     w->body = ToJson(resp);
   };
+}
+
+template <typename Req, typename Resp>
+http::Handler Unary(std::function<Status(const Req&, Resp*)> call) {
+  return UnaryGrpc<Req, Resp>([call](const Req& q, Resp* r) { return ToGrpcStatus(call(q, r)); });
+}
+
+// The lock and election routes. Lock and Campaign wait on the connection's thread; a gateway
+// client that disconnects while waiting is not noticed (the HTTP layer reports a gone client only
+// when a write fails), so its waiter key stays until it is granted and unlocked or its lease
+// expires; StopAllWaits() ends the waits at shutdown.
+void InstallLockElection(http::Mux* mux, etcdserver::EtcdServer* s) {
+  namespace lpb = v3lockpb;
+  namespace epb = v3electionpb;
+  mux->Handle("/v3/lock/lock", UnaryGrpc<lpb::LockRequest, lpb::LockResponse>([s](const auto& q, auto* r) {
+                return ToRecipeStatus(LockAcquire(s, q, nullptr, r));
+              }));
+  mux->Handle("/v3/lock/unlock",
+              UnaryGrpc<lpb::UnlockRequest, lpb::UnlockResponse>(
+                  [s](const auto& q, auto* r) { return ToRecipeStatus(LockRelease(s, q, r)); }));
+  mux->Handle("/v3/election/campaign",
+              UnaryGrpc<epb::CampaignRequest, epb::CampaignResponse>([s](const auto& q, auto* r) {
+                return ToRecipeStatus(ElectionCampaign(s, q, nullptr, r));
+              }));
+  mux->Handle("/v3/election/proclaim",
+              UnaryGrpc<epb::ProclaimRequest, epb::ProclaimResponse>(
+                  [s](const auto& q, auto* r) { return ToRecipeStatus(ElectionProclaim(s, q, r)); }));
+  mux->Handle("/v3/election/leader",
+              UnaryGrpc<epb::LeaderRequest, epb::LeaderResponse>(
+                  [s](const auto& q, auto* r) { return ToRecipeStatus(ElectionLeader(s, q, r)); }));
+  mux->Handle("/v3/election/resign",
+              UnaryGrpc<epb::ResignRequest, epb::ResignResponse>(
+                  [s](const auto& q, auto* r) { return ToRecipeStatus(ElectionResign(s, q, r)); }));
+  // Observe: a chunked stream of {"result":{...}} lines (grpc-gateway's server-streaming form).
+  mux->Handle("/v3/election/observe", [s](const http::Request& r, http::Response* w) {
+    epb::LeaderRequest req;
+    if (!ParseBody(r, &req, w)) return;
+    w->SetHeader("Content-Type", "application/json");
+    w->stream = [s, req](http::ChunkWriter& out) {
+      (void)ElectionObserve(s, req, nullptr, [&out](const epb::LeaderResponse& resp) {
+        return out.WriteChunk("{\"result\":" + ToJson(resp) + "}\n");
+      });
+    };
+  });
 }
 
 http::Handler WatchHandler(etcdserver::EtcdServer* server) {
@@ -184,6 +232,7 @@ void InstallGateway(http::Mux* mux, etcdserver::EtcdServer* s) {
   mux->Handle("/v3/cluster/member/list", Unary<pb::MemberListRequest, pb::MemberListResponse>(
                                              [s](const auto&, auto* r) { return s->MemberList(r); }));
   mux->Handle("/v3/watch", WatchHandler(s));
+  InstallLockElection(mux, s);
 }
 
 }  // namespace cairn::api

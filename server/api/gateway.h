@@ -7,7 +7,9 @@
 // Routes: kv/{range,put,deleterange,txn,compaction}; lease/{grant,revoke,timetolive,leases,
 // keepalive} (also under kv/lease/ as etcd keeps them); maintenance/{alarm,status,defragment,hash,
 // hashkv}; cluster/member/list; watch (one create request in the body, then a chunked stream of
-// {"result":{...}} lines until the client disconnects). /v3beta/ is mapped to /v3/ by the
+// {"result":{...}} lines until the client disconnects); lock/{lock,unlock} and
+// election/{campaign,proclaim,leader,resign,observe} (lock_service.h, election_service.h; their
+// errors are code Unknown like etcd's; observe streams like watch). /v3beta/ is mapped to /v3/ by the
 // ClientAccessController in front of the mux.
 //
 // Thread-safety: handlers run concurrently on connection threads; the server core is thread-safe.

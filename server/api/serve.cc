@@ -16,13 +16,16 @@
 #include "raft/transport/node_handler.h"
 #include "server/api/cluster_service.h"
 #include "server/api/cluster_start.h"
+#include "server/api/concurrency.h"
 #include "server/api/data_dir_lock.h"
 #include "server/api/db_snapshot_source.h"
+#include "server/api/election_service.h"
 #include "server/api/gateway.h"
 #include "server/api/grpc_metrics.h"
 #include "server/api/http_endpoints.h"
 #include "server/api/kv_service.h"
 #include "server/api/lease_service.h"
+#include "server/api/lock_service.h"
 #include "server/api/maintenance_service.h"
 #include "server/api/systemd_notify.h"
 #include "server/api/watch_service.h"
@@ -105,6 +108,8 @@ void InitGrpcMetrics() {
   for (const char* method : {"MemberList", "MemberAdd", "MemberRemove", "MemberUpdate", "MemberPromote"}) {
     m.InitializeGrpcMethod("etcdserverpb.Cluster", method, "unary");
   }
+  // v3lockpb.Lock and v3electionpb.Election are not pre-initialized: etcd registers them after
+  // grpc_prometheus.Register, so their series appear on first use.
 }
 
 // Opens member/snap/db with --backend-batch-interval/--backend-batch-limit. A file that is not a
@@ -464,6 +469,8 @@ int RunServe(int argc, char** argv) {
   LeaseService lease_service(server.get(), &leader_channel);
   MaintenanceService maintenance_service(server.get(), config.SnapDir());
   ClusterService cluster_service(server.get(), &leader_channel);
+  LockService lock_service(server.get());
+  ElectionService election_service(server.get());
   grpc::ServerBuilder builder;
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_request_bytes + uint64_t{512} * 1024));
   builder.SetMaxSendMessageSize(INT32_MAX);
@@ -482,6 +489,8 @@ int RunServe(int argc, char** argv) {
   builder.RegisterService(&lease_service);
   builder.RegisterService(&maintenance_service);
   builder.RegisterService(&cluster_service);
+  builder.RegisterService(&lock_service);
+  builder.RegisterService(&election_service);
   std::unique_ptr<grpc::Server> grpc_server = builder.BuildAndStart();
   if (!grpc_server) {
     lg.Error("failed to start gRPC server");
@@ -539,6 +548,7 @@ int RunServe(int argc, char** argv) {
             {logging::String("signal", sig == SIGTERM ? "terminated" : "interrupt")});
   }
 
+  StopAllWaits();  // waiting Lock/Campaign/Observe calls (gRPC and gateway) end now
   for (auto& l : listeners) l->Stop();
   grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   if (auto_compaction) auto_compaction->Stop();
