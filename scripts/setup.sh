@@ -14,7 +14,7 @@ PACKAGES=(
   clang-format clang-tidy-16 python3
   # test oracles (never in the image)
   golang-go golang-github-coreos-bbolt-dev golang-etcd-server-dev
-  etcd-server etcd-client openssl curl
+  etcd-server etcd-client openssl curl golang-cfssl
 )
 
 missing=()
