@@ -33,11 +33,12 @@ Status Prepare(const CsrRequest& req, std::time_t now, int64_t expiry_seconds, K
   CAIRN_RETURN_IF_ERROR(GenerateKey(req.key, key));
   CAIRN_RETURN_IF_ERROR(BuildName(req.name, &spec->subject));
   CAIRN_RETURN_IF_ERROR(HostsToSans(req.hosts, &spec->sans));
-  CAIRN_RETURN_IF_ERROR(BuildCsr(spec->subject.get(), spec->sans, key->get(), csr));
+  CAIRN_RETURN_IF_ERROR(BuildCsr(spec->subject.get(), spec->sans, key->get(), DigestRule::kCfssl, csr));
   spec->serial = RandomSerial(kSerialBits);
   spec->not_before = CfsslNotBefore(now);
   spec->not_after = spec->not_before + static_cast<std::time_t>(expiry_seconds);
   spec->subject_key_id = true;
+  spec->digest_rule = DigestRule::kCfssl;
   return Status::Ok();
 }
 

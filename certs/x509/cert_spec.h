@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "certs/x509/key.h"
 #include "certs/x509/openssl_ptr.h"
 #include "certs/x509/san.h"
 
@@ -39,6 +40,7 @@ struct CertSpec {
   std::time_t not_before = 0;
   std::time_t not_after = 0;
   std::string serial;          // big-endian magnitude, non-empty, positive
+  DigestRule digest_rule = DigestRule::kGoX509;  // how the signer's key picks its digest
 };
 
 // A random positive serial of at most `bits` bits (cfssl: < 2^159; kubeadm: [1, 2^63-1)).

@@ -139,12 +139,13 @@ Status IssueCertificate(const CertSpec& spec, EVP_PKEY* subject_key, X509* issue
   CAIRN_RETURN_IF_ERROR(AddSans(x.get(), spec.sans));
 
   EVP_PKEY* signer = issuer != nullptr ? issuer_key : subject_key;
-  if (X509_sign(x.get(), signer, SignatureDigest(signer)) <= 0) return Fail("signing the certificate");
+  if (X509_sign(x.get(), signer, SignatureDigest(signer, spec.digest_rule)) <= 0) return Fail("signing the certificate");
   *out = std::move(x);
   return Status::Ok();
 }
 
-Status BuildCsr(const X509_NAME* subject, const SubjectAltNames& sans, EVP_PKEY* key, CsrPtr* out) {
+Status BuildCsr(const X509_NAME* subject, const SubjectAltNames& sans, EVP_PKEY* key, DigestRule rule,
+                CsrPtr* out) {
   CsrPtr req(X509_REQ_new());
   X509_REQ_set_version(req.get(), X509_REQ_VERSION_1);
   X509_REQ_set_subject_name(req.get(), subject);
@@ -157,7 +158,7 @@ Status BuildCsr(const X509_NAME* subject, const SubjectAltNames& sans, EVP_PKEY*
     X509_REQ_add_extensions(req.get(), exts);
     sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
   }
-  if (X509_REQ_sign(req.get(), key, SignatureDigest(key)) <= 0) return Fail("signing the CSR");
+  if (X509_REQ_sign(req.get(), key, SignatureDigest(key, rule)) <= 0) return Fail("signing the CSR");
   *out = std::move(req);
   return Status::Ok();
 }

@@ -1,6 +1,7 @@
 // Certificates and CSRs from a CertSpec, signed with OpenSSL, in the extension order Go's
 // x509.CreateCertificate writes (keyUsage, extKeyUsage, basicConstraints, subjectKeyIdentifier,
-// authorityKeyIdentifier, subjectAltName), with the digest SignatureDigest picks for the signer.
+// authorityKeyIdentifier, subjectAltName), with the digest the spec's DigestRule picks for the
+// signer's key.
 #pragma once
 
 #include <string>
@@ -17,8 +18,10 @@ namespace cairn::certs {
 Status IssueCertificate(const CertSpec& spec, EVP_PKEY* subject_key, X509* issuer, EVP_PKEY* issuer_key,
                         CertPtr* out);
 
-// A PKCS#10 request for `subject` with the SANs as a requested extension (none when empty).
-Status BuildCsr(const X509_NAME* subject, const SubjectAltNames& sans, EVP_PKEY* key, CsrPtr* out);
+// A PKCS#10 request for `subject` with the SANs as a requested extension (none when empty),
+// signed by `key` with the digest `rule` picks.
+Status BuildCsr(const X509_NAME* subject, const SubjectAltNames& sans, EVP_PKEY* key, DigestRule rule,
+                CsrPtr* out);
 
 std::string CertificatePem(X509* cert);
 std::string CsrPem(X509_REQ* csr);

@@ -148,6 +148,18 @@ TEST(Key, TraditionalPemRoundTrip) {
   EXPECT_EQ(ParsePrivateKeyPem("garbage", "k.pem", &none).message(), "k.pem: no PEM private key");
 }
 
+TEST(Key, DigestRules) {
+  KeyPtr rsa4096, rsa3072, p384;
+  ASSERT_TRUE(GenerateKey({KeyAlgorithm::Kind::kRsa, 4096}, &rsa4096).ok());
+  ASSERT_TRUE(GenerateKey({KeyAlgorithm::Kind::kRsa, 3072}, &rsa3072).ok());
+  ASSERT_TRUE(GenerateKey({KeyAlgorithm::Kind::kEcdsa, 384}, &p384).ok());
+  EXPECT_EQ(SignatureDigest(rsa4096.get(), DigestRule::kGoX509), EVP_sha256());
+  EXPECT_EQ(SignatureDigest(rsa4096.get(), DigestRule::kCfssl), EVP_sha512());
+  EXPECT_EQ(SignatureDigest(rsa3072.get(), DigestRule::kCfssl), EVP_sha384());
+  EXPECT_EQ(SignatureDigest(p384.get(), DigestRule::kGoX509), EVP_sha384());
+  EXPECT_EQ(SignatureDigest(p384.get(), DigestRule::kCfssl), EVP_sha384());
+}
+
 TEST(Key, AlgorithmNames) {
   KeyAlgorithm a;
   ASSERT_TRUE(ParseKubeadmKeyAlgorithm("ECDSA-P384", &a).ok());

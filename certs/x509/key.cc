@@ -126,11 +126,17 @@ Status ParsePrivateKeyPem(std::string_view pem, std::string_view what, KeyPtr* o
   return Status::Ok();
 }
 
-const EVP_MD* SignatureDigest(EVP_PKEY* key) {
+const EVP_MD* SignatureDigest(EVP_PKEY* key, DigestRule rule) {
   KeyAlgorithm algorithm;
-  if (KeyAlgorithmOf(key, &algorithm).ok() && algorithm.kind == KeyAlgorithm::Kind::kEcdsa) {
+  if (!KeyAlgorithmOf(key, &algorithm).ok()) return EVP_sha256();
+  if (algorithm.kind == KeyAlgorithm::Kind::kEcdsa) {
     if (algorithm.bits == 384) return EVP_sha384();
     if (algorithm.bits == 521) return EVP_sha512();
+    return EVP_sha256();
+  }
+  if (rule == DigestRule::kCfssl) {
+    if (algorithm.bits >= 4096) return EVP_sha512();
+    if (algorithm.bits >= 3072) return EVP_sha384();
   }
   return EVP_sha256();
 }

@@ -40,8 +40,12 @@ std::string PrivateKeyPem(EVP_PKEY* key);
 // source in errors.
 Status ParsePrivateKeyPem(std::string_view pem, std::string_view what, KeyPtr* out);
 
-// The digest the signature of a key uses, as Go's x509 and cfssl choose it: SHA-256 for RSA and
-// P-256, SHA-384 for P-384, SHA-512 for P-521.
-const EVP_MD* SignatureDigest(EVP_PKEY* key);
+// Who picks the digest a key signs with:
+//   kGoX509 (kubeadm, Go's x509.CreateCertificate): SHA-256 for every RSA size and for P-256,
+//           SHA-384 for P-384, SHA-512 for P-521;
+//   kCfssl  (cfssl's helpers.SignerAlgo): as kGoX509 for ECDSA, but by RSA size: SHA-512 from
+//           4096 bits, SHA-384 from 3072, SHA-256 below.
+enum class DigestRule { kGoX509, kCfssl };
+const EVP_MD* SignatureDigest(EVP_PKEY* key, DigestRule rule);
 
 }  // namespace cairn::certs
