@@ -34,7 +34,8 @@ int CertsMain(int argc, char** argv) {
   }
   const char* command = argv[1];
   if (std::strcmp(command, "kubeadm") == 0) return kubeadm::KubeadmCommand(argc - 1, argv + 1);
-  if (std::strcmp(command, "check-expiration") == 0) return kubeadm::CheckExpirationCommand(argc - 1, argv + 1);
+  if (std::strcmp(command, "check-expiration") == 0)
+    return kubeadm::CheckExpirationCommand(argc - 1, argv + 1);
   if (std::strcmp(command, "renew") == 0) return kubeadm::RenewCommand(argc - 1, argv + 1);
   if (std::strcmp(command, "gencert") == 0) return cfssl::GencertCommand(argc - 1, argv + 1);
   if (std::strcmp(command, "json") == 0) return cfssl::CfssljsonMain(argc - 1, argv + 1);

@@ -71,11 +71,13 @@ TEST(FlagSet, Errors) {
   f.String("ca", &v);
   f.Bool("bare", &b);
   Argv unknown({"x", "-nope"});
-  EXPECT_EQ(f.Parse(unknown.argc(), unknown.argv(), 1, &args).message(), "flag provided but not defined: -nope");
+  EXPECT_EQ(f.Parse(unknown.argc(), unknown.argv(), 1, &args).message(),
+            "flag provided but not defined: -nope");
   Argv missing({"x", "-ca"});
   EXPECT_EQ(f.Parse(missing.argc(), missing.argv(), 1, &args).message(), "flag needs an argument: -ca");
   Argv badbool({"x", "-bare=maybe"});
-  EXPECT_EQ(f.Parse(badbool.argc(), badbool.argv(), 1, &args).message(), "invalid boolean value \"maybe\" for -bare");
+  EXPECT_EQ(f.Parse(badbool.argc(), badbool.argv(), 1, &args).message(),
+            "invalid boolean value \"maybe\" for -bare");
   Argv stdin_arg({"x", "-"});
   args.clear();
   ASSERT_TRUE(f.Parse(stdin_arg.argc(), stdin_arg.argv(), 1, &args).ok());

@@ -22,10 +22,12 @@ Status FlagSet::Parse(int argc, char** argv, int first, std::vector<std::string>
       body = body.substr(0, eq);
     }
     auto it = flags_.find(body);
-    if (it == flags_.end()) return Status::InvalidArgument("flag provided but not defined: -" + std::string(body));
+    if (it == flags_.end())
+      return Status::InvalidArgument("flag provided but not defined: -" + std::string(body));
     seen_[std::string(body)] = true;
     if (it->second.boolean != nullptr) {
-      if (!has_value || value == "true" || value == "1" || value == "t" || value == "TRUE" || value == "True") {
+      if (!has_value || value == "true" || value == "1" || value == "t" || value == "TRUE" ||
+          value == "True") {
         *it->second.boolean = true;
       } else if (value == "false" || value == "0" || value == "f" || value == "FALSE" || value == "False") {
         *it->second.boolean = false;

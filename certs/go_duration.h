@@ -13,4 +13,7 @@ namespace cairn::certs {
 // Errors read like Go's: `time: invalid duration "abc"`, `time: missing unit in duration "10"`.
 Status ParseGoDuration(std::string_view text, int64_t* seconds);
 
+// A validity flag (--cert-validity, --ca-validity): a positive Go duration; errors start "--<flag>: ".
+Status ParseValidityFlag(std::string_view flag, std::string_view text, int64_t* seconds);
+
 }  // namespace cairn::certs

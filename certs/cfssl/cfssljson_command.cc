@@ -41,8 +41,10 @@ int CfssljsonMain(int argc, char** argv) {
   if (!bare) {
     const json::Value* success = doc.Find("success");
     fields = doc.Find("result");
-    if (success == nullptr || success->type != json::Value::Type::kBool || !success->boolean || fields == nullptr) {
-      return Fail("Request failed: the input is not a successful cfssl API response (use -bare for gencert output)");
+    if (success == nullptr || success->type != json::Value::Type::kBool || !success->boolean ||
+        fields == nullptr) {
+      return Fail(
+          "Request failed: the input is not a successful cfssl API response (use -bare for gencert output)");
     }
   }
   if (fields->type != json::Value::Type::kObject) return Fail("Failed to parse input: not a JSON object");

@@ -23,7 +23,8 @@ Status GetString(const json::Value& obj, std::string_view key, std::string* out)
 Status GetInt(const json::Value& obj, std::string_view key, int* out) {
   const json::Value* v = obj.Find(key);
   if (v == nullptr || v->type == json::Value::Type::kNull) return Status::Ok();
-  if (v->type != json::Value::Type::kNumber || v->number != std::floor(v->number) || std::fabs(v->number) > 1e9) {
+  if (v->type != json::Value::Type::kNumber || v->number != std::floor(v->number) ||
+      std::fabs(v->number) > 1e9) {
     return TypeError(*v, key, "int");
   }
   *out = static_cast<int>(v->number);
@@ -38,14 +39,16 @@ Status ParseCsrRequest(std::string_view json_text, CsrRequest* out) {
   if (doc.type != json::Value::Type::kObject) return TypeError(doc, "request", "csr.CertificateRequest");
   CsrRequest req;
   CAIRN_RETURN_IF_ERROR(GetString(doc, "CN", &req.name.common_name));
-  if (const json::Value* hosts = doc.Find("hosts"); hosts != nullptr && hosts->type != json::Value::Type::kNull) {
+  if (const json::Value* hosts = doc.Find("hosts");
+      hosts != nullptr && hosts->type != json::Value::Type::kNull) {
     if (hosts->type != json::Value::Type::kArray) return TypeError(*hosts, "hosts", "[]string");
     for (const json::Value& h : hosts->array) {
       if (h.type != json::Value::Type::kString) return TypeError(h, "hosts", "string");
       req.hosts.push_back(h.string);
     }
   }
-  if (const json::Value* names = doc.Find("names"); names != nullptr && names->type != json::Value::Type::kNull) {
+  if (const json::Value* names = doc.Find("names");
+      names != nullptr && names->type != json::Value::Type::kNull) {
     if (names->type != json::Value::Type::kArray) return TypeError(*names, "names", "[]csr.Name");
     for (const json::Value& n : names->array) {
       if (n.type != json::Value::Type::kObject) return TypeError(n, "names", "csr.Name");

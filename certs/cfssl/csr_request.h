@@ -23,8 +23,8 @@ struct CaRequest {
 };
 
 struct CsrRequest {
-  NameFields name;                  // CN and names[], in the names' order
-  std::vector<std::string> hosts;   // as written, "" included (cfssl keeps it as a DNS name)
+  NameFields name;                 // CN and names[], in the names' order
+  std::vector<std::string> hosts;  // as written, "" included (cfssl keeps it as a DNS name)
   KeyAlgorithm key{KeyAlgorithm::Kind::kEcdsa, 256};
   bool has_ca = false;
   CaRequest ca;

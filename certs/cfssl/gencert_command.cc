@@ -49,7 +49,8 @@ int GencertCommand(int argc, char** argv) {
   GencertOutput out;
   const std::time_t now = std::time(nullptr);
   if (initca) {
-    if (!ca_file.empty() || !ca_key_file.empty()) return Fail("-initca cannot be combined with -ca or -ca-key");
+    if (!ca_file.empty() || !ca_key_file.empty())
+      return Fail("-initca cannot be combined with -ca or -ca-key");
     if (Status st = InitCa(req, now, &out); !st.ok()) return Fail(Name(csr_file) + ": " + st.message());
     std::fputs(GencertJson(out).c_str(), stdout);
     return 0;
@@ -66,7 +67,8 @@ int GencertCommand(int argc, char** argv) {
   const SigningProfile* policy = nullptr;
   if (Status st = config.Profile(profile, &policy); !st.ok()) return Fail("-profile: " + st.message());
 
-  if (ca_file.empty() != ca_key_file.empty()) return Fail(ca_file.empty() ? "-ca-key given without -ca" : "-ca given without -ca-key");
+  if (ca_file.empty() != ca_key_file.empty())
+    return Fail(ca_file.empty() ? "-ca-key given without -ca" : "-ca given without -ca-key");
   if (ca_file.empty()) {
     // cfssl without a CA: a key and a CSR only.
     if (Status st = KeyAndCsr(req, &out); !st.ok()) return Fail(Name(csr_file) + ": " + st.message());
@@ -77,7 +79,8 @@ int GencertCommand(int argc, char** argv) {
   CertPtr ca;
   KeyPtr ca_key;
   if (Status st = ReadInput(ca_file, &ca_pem); !st.ok()) return Fail("-ca: " + st.message());
-  if (Status st = ParseCertificatePem(ca_pem, Name(ca_file), &ca); !st.ok()) return Fail("-ca: " + st.message());
+  if (Status st = ParseCertificatePem(ca_pem, Name(ca_file), &ca); !st.ok())
+    return Fail("-ca: " + st.message());
   if (Status st = ReadInput(ca_key_file, &ca_key_pem); !st.ok()) return Fail("-ca-key: " + st.message());
   if (Status st = ParsePrivateKeyPem(ca_key_pem, Name(ca_key_file), &ca_key); !st.ok()) {
     return Fail("-ca-key: " + st.message());
@@ -87,11 +90,12 @@ int GencertCommand(int argc, char** argv) {
   }
   if (!ReadCertInfo(ca.get()).is_ca) return Fail("-ca: " + Name(ca_file) + " is not a CA certificate");
   if (req.hosts.empty()) {
-    std::fprintf(stderr,
-                 "[WARNING] This certificate lacks a \"hosts\" field. This makes it unsuitable for\n"
-                 "websites. For more information see the Baseline Requirements for the Issuance and Management\n"
-                 "of Publicly-Trusted Certificates, v.1.1.6, from the CA/Browser Forum (https://cabforum.org);\n"
-                 "specifically, section 10.2.3 (\"Information Requirements\").\n");
+    std::fprintf(
+        stderr,
+        "[WARNING] This certificate lacks a \"hosts\" field. This makes it unsuitable for\n"
+        "websites. For more information see the Baseline Requirements for the Issuance and Management\n"
+        "of Publicly-Trusted Certificates, v.1.1.6, from the CA/Browser Forum (https://cabforum.org);\n"
+        "specifically, section 10.2.3 (\"Information Requirements\").\n");
   }
   if (Status st = SignWithCa(req, ca.get(), ca_key.get(), *policy, now, &out); !st.ok()) {
     return Fail(Name(csr_file) + ": " + st.message());

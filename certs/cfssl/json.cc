@@ -1,8 +1,9 @@
 #include "certs/cfssl/json.h"
 
+#include <strings.h>
+
 #include <cstdio>
 #include <cstdlib>
-#include <strings.h>
 
 namespace cairn::certs::json {
 namespace {
@@ -167,10 +168,14 @@ class Parser {
     for (int k = 0; k < 4; ++k) {
       const char c = s_[i_ + k];
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= c - '0';
-      else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
-      else return false;
+      if (c >= '0' && c <= '9')
+        v |= c - '0';
+      else if (c >= 'a' && c <= 'f')
+        v |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        v |= c - 'A' + 10;
+      else
+        return false;
     }
     i_ += 4;
     *out = v;

@@ -7,7 +7,8 @@ namespace {
 
 TEST(Json, ParsesCfsslShapes) {
   Value v;
-  ASSERT_TRUE(Parse(R"( {"CN":"a\u00e9\n","hosts":["x",""],"key":{"size":2048},"ok":true,"n":null} )", &v).ok());
+  ASSERT_TRUE(
+      Parse(R"( {"CN":"a\u00e9\n","hosts":["x",""],"key":{"size":2048},"ok":true,"n":null} )", &v).ok());
   ASSERT_EQ(v.type, Value::Type::kObject);
   EXPECT_EQ(v.Find("cn")->string, "a\xc3\xa9\n");  // case-insensitive like encoding/json
   EXPECT_EQ(v.Find("hosts")->array.size(), 2u);

@@ -1,7 +1,7 @@
 #include "certs/cfssl/signer.h"
 
-#include "certs/go_duration.h"
 #include "certs/cfssl/json.h"
+#include "certs/go_duration.h"
 #include "certs/x509/cert_spec.h"
 #include "certs/x509/issue.h"
 #include "certs/x509/key.h"

@@ -2,8 +2,8 @@
 
 #include <openssl/obj_mac.h>
 
-#include "certs/go_duration.h"
 #include "certs/cfssl/json.h"
+#include "certs/go_duration.h"
 #include "certs/x509/cert_spec.h"
 
 namespace cairn::certs::cfssl {
@@ -15,11 +15,15 @@ Status ParseProfile(const json::Value& v, std::string_view name, SigningProfile*
   const std::string where = "profile " + std::string(name);
   if (v.type != json::Value::Type::kObject) return Status::InvalidArgument(where + ": not a JSON object");
   SigningProfile p;
-  if (const json::Value* usages = v.Find("usages"); usages != nullptr && usages->type != json::Value::Type::kNull) {
-    if (usages->type != json::Value::Type::kArray) return Status::InvalidArgument(where + ": usages is not a list");
+  if (const json::Value* usages = v.Find("usages");
+      usages != nullptr && usages->type != json::Value::Type::kNull) {
+    if (usages->type != json::Value::Type::kArray)
+      return Status::InvalidArgument(where + ": usages is not a list");
     for (const json::Value& u : usages->array) {
       if (u.type != json::Value::Type::kString || !AddUsage(u.string, &p)) {
-        return Status::InvalidArgument(where + ": unknown usage " + (u.type == json::Value::Type::kString ? json::Quote(u.string) : std::string(u.TypeName())));
+        return Status::InvalidArgument(
+            where + ": unknown usage " +
+            (u.type == json::Value::Type::kString ? json::Quote(u.string) : std::string(u.TypeName())));
       }
     }
   }
@@ -29,16 +33,20 @@ Status ParseProfile(const json::Value& v, std::string_view name, SigningProfile*
   }
   CAIRN_RETURN_IF_ERROR(ParseGoDuration(expiry->string, &p.expiry_seconds));
   if (p.expiry_seconds <= 0) return Status::InvalidArgument(where + ": expiry must be positive");
-  if (const json::Value* ca = v.Find("ca_constraint"); ca != nullptr && ca->type == json::Value::Type::kObject) {
-    if (const json::Value* is_ca = ca->Find("is_ca"); is_ca != nullptr && is_ca->type == json::Value::Type::kBool) {
+  if (const json::Value* ca = v.Find("ca_constraint");
+      ca != nullptr && ca->type == json::Value::Type::kObject) {
+    if (const json::Value* is_ca = ca->Find("is_ca");
+        is_ca != nullptr && is_ca->type == json::Value::Type::kBool) {
       p.is_ca = is_ca->boolean;
     }
     int max_path_len = 0;
-    if (const json::Value* m = ca->Find("max_path_len"); m != nullptr && m->type == json::Value::Type::kNumber) {
+    if (const json::Value* m = ca->Find("max_path_len");
+        m != nullptr && m->type == json::Value::Type::kNumber) {
       max_path_len = static_cast<int>(m->number);
     }
     bool zero = false;
-    if (const json::Value* z = ca->Find("max_path_len_zero"); z != nullptr && z->type == json::Value::Type::kBool) {
+    if (const json::Value* z = ca->Find("max_path_len_zero");
+        z != nullptr && z->type == json::Value::Type::kBool) {
       zero = z->boolean;
     }
     // Go: MaxPathLen > 0 is written; 0 only with MaxPathLenZero.
@@ -91,7 +99,8 @@ bool AddUsage(std::string_view usage, SigningProfile* p) {
 
 SigningConfig DefaultSigningConfig() {
   SigningConfig c;
-  for (const char* u : {"signing", "key encipherment", "server auth", "client auth"}) AddUsage(u, &c.default_profile);
+  for (const char* u : {"signing", "key encipherment", "server auth", "client auth"})
+    AddUsage(u, &c.default_profile);
   c.default_profile.expiry_seconds = kDefaultExpirySeconds;
   return c;
 }
@@ -118,8 +127,10 @@ Status ParseSigningConfig(std::string_view json_text, SigningConfig* out) {
   if (const json::Value* d = signing->Find("default"); d != nullptr && d->type != json::Value::Type::kNull) {
     CAIRN_RETURN_IF_ERROR(ParseProfile(*d, "default", &c.default_profile));
   }
-  if (const json::Value* ps = signing->Find("profiles"); ps != nullptr && ps->type != json::Value::Type::kNull) {
-    if (ps->type != json::Value::Type::kObject) return Status::InvalidArgument("\"profiles\" is not a JSON object");
+  if (const json::Value* ps = signing->Find("profiles");
+      ps != nullptr && ps->type != json::Value::Type::kNull) {
+    if (ps->type != json::Value::Type::kObject)
+      return Status::InvalidArgument("\"profiles\" is not a JSON object");
     for (const auto& [name, v] : ps->object) {
       CAIRN_RETURN_IF_ERROR(ParseProfile(v, name, &c.profiles[name]));
     }

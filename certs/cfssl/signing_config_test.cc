@@ -12,7 +12,9 @@ TEST(SigningConfig, RunbookProfiles) {
   SigningConfig c;
   ASSERT_TRUE(ParseSigningConfig(R"({"signing":{"default":{"expiry":"100000h"},"profiles":{
       "server":{"usages":["signing","key encipherment","server auth"],"expiry":"100000h"},
-      "client":{"usages":["signing","key encipherment","client auth"],"expiry":"8760h"}}}})", &c).ok());
+      "client":{"usages":["signing","key encipherment","client auth"],"expiry":"8760h"}}}})",
+                                 &c)
+                  .ok());
   const SigningProfile* p = nullptr;
   ASSERT_TRUE(c.Profile("server", &p).ok());
   EXPECT_EQ(p->key_usage, kDigitalSignature | kKeyEncipherment);
@@ -34,12 +36,14 @@ TEST(SigningConfig, DefaultConfigIsCfssls) {
 
 TEST(SigningConfig, BadConfigs) {
   SigningConfig c;
-  EXPECT_EQ(ParseSigningConfig(R"({"signing":{"default":{"usages":["signing","bogus"],"expiry":"1h"}}})", &c).message(),
+  EXPECT_EQ(ParseSigningConfig(R"({"signing":{"default":{"usages":["signing","bogus"],"expiry":"1h"}}})", &c)
+                .message(),
             "profile default: unknown usage \"bogus\"");
   EXPECT_EQ(ParseSigningConfig(R"({"signing":{"profiles":{"p":{"usages":["signing"]}}}})", &c).message(),
             "profile p: empty expiry string");
-  EXPECT_EQ(ParseSigningConfig(R"({"signing":{"default":{"usages":["signing"],"expiry":"10y"}}})", &c).message(),
-            "time: unknown unit \"y\" in duration \"10y\"");
+  EXPECT_EQ(
+      ParseSigningConfig(R"({"signing":{"default":{"usages":["signing"],"expiry":"10y"}}})", &c).message(),
+      "time: unknown unit \"y\" in duration \"10y\"");
   EXPECT_FALSE(ParseSigningConfig("{}", &c).ok());
   EXPECT_FALSE(ParseSigningConfig("{", &c).ok());
 }

@@ -28,18 +28,46 @@ std::vector<std::string> Dedup(std::vector<std::string> v, bool sort) {
 
 const std::vector<KubeadmCert>& EtcdCertList() {
   static const std::vector<KubeadmCert> kList = {
-      {"etcd-ca", "etcd/ca", "ca", "self-signed CA to provision identities for etcd", "etcd-ca", "", {},
+      {"etcd-ca",
+       "etcd/ca",
+       "ca",
+       "self-signed CA to provision identities for etcd",
+       "etcd-ca",
+       "",
+       {},
        SanRule::kCaName},
-      {"etcd-server", "etcd/server", "server", "certificate for serving etcd", "", "",
-       {NID_server_auth, NID_client_auth}, SanRule::kEtcdServer},
-      {"etcd-peer", "etcd/peer", "peer", "certificate for etcd nodes to communicate with each other", "", "",
-       {NID_server_auth, NID_client_auth}, SanRule::kEtcdPeer},
-      {"etcd-healthcheck-client", "etcd/healthcheck-client", "healthcheck-client",
-       "certificate for liveness probes to healthcheck etcd", "kube-etcd-healthcheck-client", "system:masters",
-       {NID_client_auth}, SanRule::kNone},
-      {"apiserver-etcd-client", "apiserver-etcd-client", "apiserver-etcd-client",
-       "certificate the apiserver uses to access etcd", "kube-apiserver-etcd-client", "system:masters",
-       {NID_client_auth}, SanRule::kNone},
+      {"etcd-server",
+       "etcd/server",
+       "server",
+       "certificate for serving etcd",
+       "",
+       "",
+       {NID_server_auth, NID_client_auth},
+       SanRule::kEtcdServer},
+      {"etcd-peer",
+       "etcd/peer",
+       "peer",
+       "certificate for etcd nodes to communicate with each other",
+       "",
+       "",
+       {NID_server_auth, NID_client_auth},
+       SanRule::kEtcdPeer},
+      {"etcd-healthcheck-client",
+       "etcd/healthcheck-client",
+       "healthcheck-client",
+       "certificate for liveness probes to healthcheck etcd",
+       "kube-etcd-healthcheck-client",
+       "system:masters",
+       {NID_client_auth},
+       SanRule::kNone},
+      {"apiserver-etcd-client",
+       "apiserver-etcd-client",
+       "apiserver-etcd-client",
+       "certificate the apiserver uses to access etcd",
+       "kube-apiserver-etcd-client",
+       "system:masters",
+       {NID_client_auth},
+       SanRule::kNone},
   };
   return kList;
 }
@@ -96,7 +124,8 @@ Status LeafSpec(const KubeadmCert& cert, const NodeSettings& node, std::time_t n
   return Status::Ok();
 }
 
-Status ParseExtraSans(const std::vector<std::string>& entries, const std::string& flag, SubjectAltNames* out) {
+Status ParseExtraSans(const std::vector<std::string>& entries, const std::string& flag,
+                      SubjectAltNames* out) {
   for (const std::string& e : entries) {
     std::string ip;
     if (ParseIp(e, &ip)) {
@@ -104,7 +133,8 @@ Status ParseExtraSans(const std::vector<std::string>& entries, const std::string
     } else if (IsDnsName(e)) {
       out->dns_names.push_back(e);
     } else {
-      return Status::InvalidArgument("--" + flag + ": \"" + e + "\" is neither an IP address nor an RFC 1123 DNS name");
+      return Status::InvalidArgument("--" + flag + ": \"" + e +
+                                     "\" is neither an IP address nor an RFC 1123 DNS name");
     }
   }
   return Status::Ok();

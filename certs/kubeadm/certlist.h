@@ -2,12 +2,14 @@
 // CRAFT.md §12): one row per certificate; `cairn certs kubeadm`, `check-expiration` and `renew`
 // all loop over it. Paths are relative to --pki-dir (kubeadm's /etc/kubernetes/pki).
 //
-//   name                     files                              CN                            O               EKU                  SANs
-//   etcd-ca                  etcd/ca.{crt,key}                  etcd-ca                       -               -                    DNS etcd-ca
-//   etcd-server              etcd/server.{crt,key}              <node name>                   -               server+client auth   node, localhost, advertise IP, 127.0.0.1, ::1, --server-cert-sans
-//   etcd-peer                etcd/peer.{crt,key}                <node name>                   -               server+client auth   node, localhost, advertise IP, 127.0.0.1, ::1, --peer-cert-sans
-//   etcd-healthcheck-client  etcd/healthcheck-client.{crt,key}  kube-etcd-healthcheck-client  system:masters  client auth          -
-//   apiserver-etcd-client    apiserver-etcd-client.{crt,key}    kube-apiserver-etcd-client    system:masters  client auth          -
+//   name                     files                              CN                            O EKU SANs
+//   etcd-ca                  etcd/ca.{crt,key}                  etcd-ca                       - - DNS etcd-ca
+//   etcd-server              etcd/server.{crt,key}              <node name>                   - server+client
+//   auth   node, localhost, advertise IP, 127.0.0.1, ::1, --server-cert-sans etcd-peer etcd/peer.{crt,key}
+//   <node name>                   -               server+client auth   node, localhost, advertise IP,
+//   127.0.0.1, ::1, --peer-cert-sans etcd-healthcheck-client  etcd/healthcheck-client.{crt,key}
+//   kube-etcd-healthcheck-client  system:masters  client auth          - apiserver-etcd-client
+//   apiserver-etcd-client.{crt,key}    kube-apiserver-etcd-client    system:masters  client auth          -
 //
 // Extensions follow kubeadm's pkiutil (Go's x509 defaults): the CA has keyUsage
 // digitalSignature+keyEncipherment+keyCertSign, CA:TRUE, a subjectKeyIdentifier, NotBefore now

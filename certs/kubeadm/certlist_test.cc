@@ -12,8 +12,9 @@ NodeSettings Node() {
   NodeSettings n;
   n.node_name = "node1";
   ParseIp("10.0.0.5", &n.advertise_ip);
-  EXPECT_TRUE(ParseExtraSans({"etcd.example.com", "10.0.0.5", "192.168.1.1", "*.etcd.local"}, "server-cert-sans",
-                             &n.server_extra).ok());
+  EXPECT_TRUE(ParseExtraSans({"etcd.example.com", "10.0.0.5", "192.168.1.1", "*.etcd.local"},
+                             "server-cert-sans", &n.server_extra)
+                  .ok());
   return n;
 }
 
@@ -36,7 +37,8 @@ TEST(CertList, KubeadmTable) {
 
 TEST(CertList, ServerSansSortedAndDeduplicatedAsKubeadm) {
   const SubjectAltNames s = SansFor(EtcdCertList()[1], Node());
-  EXPECT_EQ(s.dns_names, (std::vector<std::string>{"*.etcd.local", "etcd.example.com", "localhost", "node1"}));
+  EXPECT_EQ(s.dns_names,
+            (std::vector<std::string>{"*.etcd.local", "etcd.example.com", "localhost", "node1"}));
   EXPECT_EQ(IpTexts(s), (std::vector<std::string>{"10.0.0.5", "127.0.0.1", "::1", "192.168.1.1"}));
   const SubjectAltNames p = SansFor(EtcdCertList()[2], Node());  // peer: no server extras
   EXPECT_EQ(p.dns_names, (std::vector<std::string>{"localhost", "node1"}));

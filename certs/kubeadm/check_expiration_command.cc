@@ -44,7 +44,8 @@ int CheckExpirationCommand(int argc, char** argv) {
     (c.is_ca() ? cas : leaves).push_back(row);
   }
   // kubeadm lists certificates by name.
-  std::sort(leaves.begin(), leaves.end(), [](const ExpirationRow& a, const ExpirationRow& b) { return a.name < b.name; });
+  std::sort(leaves.begin(), leaves.end(),
+            [](const ExpirationRow& a, const ExpirationRow& b) { return a.name < b.name; });
   std::fputs(FormatExpiration(leaves, cas, std::time(nullptr)).c_str(), stdout);
   return 0;
 }

@@ -69,7 +69,8 @@ std::string TabWrite(const std::vector<std::string>& lines) {
 std::string FormatExpiration(const std::vector<ExpirationRow>& certs, const std::vector<ExpirationRow>& cas,
                              std::time_t now) {
   auto yes_no = [](bool b) { return std::string(b ? "yes" : "no"); };
-  std::vector<std::string> lines = {"CERTIFICATE\tEXPIRES\tRESIDUAL TIME\tCERTIFICATE AUTHORITY\tEXTERNALLY MANAGED"};
+  std::vector<std::string> lines = {
+      "CERTIFICATE\tEXPIRES\tRESIDUAL TIME\tCERTIFICATE AUTHORITY\tEXTERNALLY MANAGED"};
   for (const ExpirationRow& r : certs) {
     if (r.missing) {
       lines.push_back("!MISSING! " + r.name + "\t\t\t\t");

@@ -20,14 +20,16 @@ TEST(ExpirationTable, KubeadmLayout) {
   std::vector<ExpirationRow> certs = {{"etcd-peer", false, now + 365 * 86400, "etcd-ca", false},
                                       {"etcd-server", true, 0, "etcd-ca", false}};
   std::vector<ExpirationRow> cas = {{"etcd-ca", false, now + 3650 * 86400, "", false}};
-  EXPECT_EQ(FormatExpiration(certs, cas, now),
-            "CERTIFICATE             EXPIRES                  RESIDUAL TIME   CERTIFICATE AUTHORITY   EXTERNALLY MANAGED\n"
-            "etcd-peer               Dec 08, 2027 00:00 UTC   1y              etcd-ca                 no      \n"
-            // A missing row's name is a tab-terminated cell: it widens the first column, as in Go's tabwriter.
-            "!MISSING! etcd-server                                                                    \n"
-            "\n"
-            "CERTIFICATE AUTHORITY   EXPIRES                  RESIDUAL TIME   EXTERNALLY MANAGED\n"
-            "etcd-ca                 Dec 05, 2036 00:00 UTC   10y             no      \n");
+  EXPECT_EQ(
+      FormatExpiration(certs, cas, now),
+      "CERTIFICATE             EXPIRES                  RESIDUAL TIME   CERTIFICATE AUTHORITY   EXTERNALLY "
+      "MANAGED\n"
+      "etcd-peer               Dec 08, 2027 00:00 UTC   1y              etcd-ca                 no      \n"
+      // A missing row's name is a tab-terminated cell: it widens the first column, as in Go's tabwriter.
+      "!MISSING! etcd-server                                                                    \n"
+      "\n"
+      "CERTIFICATE AUTHORITY   EXPIRES                  RESIDUAL TIME   EXTERNALLY MANAGED\n"
+      "etcd-ca                 Dec 05, 2036 00:00 UTC   10y             no      \n");
 }
 
 }  // namespace

@@ -34,12 +34,6 @@ int Fail(const Status& st) {
   return 1;
 }
 
-Status ParseValidity(const std::string& flag, const std::string& text, int64_t* seconds) {
-  if (Status st = ParseGoDuration(text, seconds); !st.ok()) return Status::InvalidArgument("--" + flag + ": " + st.message());
-  if (*seconds <= 0) return Status::InvalidArgument("--" + flag + ": must be positive, got \"" + text + "\"");
-  return Status::Ok();
-}
-
 std::string SanText(const SubjectAltNames& sans) {
   std::string dns, ips;
   for (const std::string& d : sans.dns_names) dns += (dns.empty() ? "" : " ") + d;
@@ -54,7 +48,8 @@ std::string ExistingLeafProblem(const std::string& pki_dir, const KubeadmCert& c
   KeyPtr key;
   if (Status st = LoadCert(CertPath(pki_dir, c), &cert); !st.ok()) return st.message();
   if (Status st = LoadKey(KeyPath(pki_dir, c), &key); !st.ok()) return st.message();
-  if (!KeyMatchesCertificate(cert.get(), key.get())) return KeyPath(pki_dir, c) + " does not match " + CertPath(pki_dir, c);
+  if (!KeyMatchesCertificate(cert.get(), key.get()))
+    return KeyPath(pki_dir, c) + " does not match " + CertPath(pki_dir, c);
   if (!SignedBy(cert.get(), ca)) return CertPath(pki_dir, c) + " is not signed by the etcd CA";
   const CertInfo info = ReadCertInfo(cert.get());
   if (info.not_after <= now) return CertPath(pki_dir, c) + " has expired";
@@ -105,20 +100,26 @@ int KubeadmCommand(int argc, char** argv) {
     return Fail(Status::InvalidArgument("--key-algorithm: " + st.message()));
   }
   node.node_name = node_name.empty() ? DefaultNodeName() : node_name;
-  if (node.node_name.empty()) return Fail(Status::InvalidArgument("--node-name: empty, and the host name is unknown"));
+  if (node.node_name.empty())
+    return Fail(Status::InvalidArgument("--node-name: empty, and the host name is unknown"));
   if (!IsDnsName(node.node_name)) {
-    return Fail(Status::InvalidArgument("--node-name: \"" + node.node_name + "\" is not an RFC 1123 DNS name"));
+    return Fail(
+        Status::InvalidArgument("--node-name: \"" + node.node_name + "\" is not an RFC 1123 DNS name"));
   }
   if (advertise.empty()) {
     if (Status st = DefaultAdvertiseAddress(&advertise); !st.ok()) return Fail(st);
   }
   if (!ParseIp(advertise, &node.advertise_ip)) {
-    return Fail(Status::InvalidArgument("--advertise-address: \"" + advertise + "\" is not a valid IP address"));
+    return Fail(
+        Status::InvalidArgument("--advertise-address: \"" + advertise + "\" is not a valid IP address"));
   }
-  if (Status st = ParseExtraSans(server_sans, "server-cert-sans", &node.server_extra); !st.ok()) return Fail(st);
+  if (Status st = ParseExtraSans(server_sans, "server-cert-sans", &node.server_extra); !st.ok())
+    return Fail(st);
   if (Status st = ParseExtraSans(peer_sans, "peer-cert-sans", &node.peer_extra); !st.ok()) return Fail(st);
-  if (Status st = ParseValidity("cert-validity", cert_validity, &node.cert_validity_seconds); !st.ok()) return Fail(st);
-  if (Status st = ParseValidity("ca-validity", ca_validity, &node.ca_validity_seconds); !st.ok()) return Fail(st);
+  if (Status st = ParseValidityFlag("cert-validity", cert_validity, &node.cert_validity_seconds); !st.ok())
+    return Fail(st);
+  if (Status st = ParseValidityFlag("ca-validity", ca_validity, &node.ca_validity_seconds); !st.ok())
+    return Fail(st);
   const std::time_t now = std::time(nullptr);
 
   // Step 2: the CA.
@@ -130,7 +131,8 @@ int KubeadmCommand(int argc, char** argv) {
     return Fail(st);
   }
   if (!new_ca && ca.key == nullptr && renew) {
-    return Fail(Status::InvalidArgument("--renew: " + KeyPath(pki_dir, EtcdCa()) + " is absent (external CA): cannot sign"));
+    return Fail(Status::InvalidArgument("--renew: " + KeyPath(pki_dir, EtcdCa()) +
+                                        " is absent (external CA): cannot sign"));
   }
 
   // Step 3: which leaves to make.
@@ -140,10 +142,12 @@ int KubeadmCommand(int argc, char** argv) {
     const bool exists = FileExists(CertPath(pki_dir, c)) || FileExists(KeyPath(pki_dir, c));
     if (new_ca || renew || !exists) {
       if (exists && new_ca && !renew) {
-        return Fail(Status::InvalidArgument(CertPath(pki_dir, c) + " exists but the etcd CA does not; give --renew to replace it"));
+        return Fail(Status::InvalidArgument(CertPath(pki_dir, c) +
+                                            " exists but the etcd CA does not; give --renew to replace it"));
       }
       if (!new_ca && ca.key == nullptr) {
-        return Fail(Status::InvalidArgument(CertPath(pki_dir, c) + " is missing and " + KeyPath(pki_dir, EtcdCa()) +
+        return Fail(Status::InvalidArgument(CertPath(pki_dir, c) + " is missing and " +
+                                            KeyPath(pki_dir, EtcdCa()) +
                                             " is absent (external CA): cannot sign it"));
       }
       to_make.push_back(&c);
@@ -158,7 +162,8 @@ int KubeadmCommand(int argc, char** argv) {
     CertSpec spec;
     if (Status st = CaSpec(node, now, &spec); !st.ok()) return Fail(st);
     if (Status st = GenerateKey(algorithm, &ca.key); !st.ok()) return Fail(st);
-    if (Status st = IssueCertificate(spec, ca.key.get(), nullptr, nullptr, &ca.cert); !st.ok()) return Fail(st);
+    if (Status st = IssueCertificate(spec, ca.key.get(), nullptr, nullptr, &ca.cert); !st.ok())
+      return Fail(st);
   }
   const std::time_t ca_not_before = ReadCertInfo(ca.cert.get()).not_before;
   std::vector<Planned> planned;
@@ -189,7 +194,8 @@ int KubeadmCommand(int argc, char** argv) {
     }
     std::printf("[certs] Generating \"%s\" certificate and key\n", c.base_name.c_str());
     if (c.sans != SanRule::kNone) {
-      std::printf("[certs] %s serving cert is signed for %s\n", c.base_name.c_str(), SanText(SansFor(c, node)).c_str());
+      std::printf("[certs] %s serving cert is signed for %s\n", c.base_name.c_str(),
+                  SanText(SansFor(c, node)).c_str());
     }
     if (Status st = WritePair(pki_dir, c, it->cert.get(), it->key.get()); !st.ok()) return Fail(st);
   }

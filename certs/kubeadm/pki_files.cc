@@ -41,7 +41,8 @@ Status LoadCa(const std::string& pki_dir, LoadedCa* out) {
     }
     return st;
   }
-  if (!ReadCertInfo(out->cert.get()).is_ca) return Status::InvalidArgument(cert_path + ": certificate is not a CA");
+  if (!ReadCertInfo(out->cert.get()).is_ca)
+    return Status::InvalidArgument(cert_path + ": certificate is not a CA");
   if (Status st = LoadKey(key_path, &out->key); !st.ok()) {
     out->key.reset();
     return st.IsNotFound() ? Status::Ok() : st;

@@ -46,18 +46,20 @@ int RenewCommand(int argc, char** argv) {
   }
   std::vector<const KubeadmCert*> selected;
   for (const KubeadmCert& c : EtcdCertList()) {
-    if (!c.is_ca() && (args[0] == "all" || args[0] == c.short_name || args[0] == c.name)) selected.push_back(&c);
+    if (!c.is_ca() && (args[0] == "all" || args[0] == c.short_name || args[0] == c.name))
+      selected.push_back(&c);
   }
   if (selected.empty()) {
     return Fail("unknown certificate \"" + args[0] +
                 "\" (want all, server, peer, healthcheck-client or apiserver-etcd-client)");
   }
   int64_t validity_seconds = 0;
-  if (Status st = ParseGoDuration(validity, &validity_seconds); !st.ok()) return Fail("--cert-validity: " + st.message());
-  if (validity_seconds <= 0) return Fail("--cert-validity: must be positive");
+  if (Status st = ParseValidityFlag("cert-validity", validity, &validity_seconds); !st.ok())
+    return Fail(st.message());
   KeyAlgorithm forced;
   if (!key_algorithm.empty()) {
-    if (Status st = ParseKubeadmKeyAlgorithm(key_algorithm, &forced); !st.ok()) return Fail("--key-algorithm: " + st.message());
+    if (Status st = ParseKubeadmKeyAlgorithm(key_algorithm, &forced); !st.ok())
+      return Fail("--key-algorithm: " + st.message());
   }
   LoadedCa ca;
   if (Status st = LoadCa(pki_dir, &ca); !st.ok()) return Fail(st.message());
@@ -94,10 +96,13 @@ int RenewCommand(int argc, char** argv) {
     renewals.push_back(std::move(r));
   }
   for (Renewal& r : renewals) {
-    if (Status st = WritePair(pki_dir, *r.row, r.cert.get(), r.key.get()); !st.ok()) return Fail(st.message());
+    if (Status st = WritePair(pki_dir, *r.row, r.cert.get(), r.key.get()); !st.ok())
+      return Fail(st.message());
     std::printf("%s renewed\n", r.row->long_name.c_str());
   }
-  std::printf("\nDone renewing certificates. You must restart etcd and the kube-apiserver so that they can use the new certificates.\n");
+  std::printf(
+      "\nDone renewing certificates. You must restart etcd and the kube-apiserver so that they can use the "
+      "new certificates.\n");
   return 0;
 }
 

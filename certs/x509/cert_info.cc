@@ -23,7 +23,8 @@ CertInfo ReadCertInfo(X509* cert) {
       static_cast<BASIC_CONSTRAINTS*>(X509_get_ext_d2i(cert, NID_basic_constraints, nullptr, nullptr));
   info.is_ca = bc != nullptr && bc->ca != 0;
   BASIC_CONSTRAINTS_free(bc);
-  GENERAL_NAMES* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  GENERAL_NAMES* names =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
   for (int i = 0; names != nullptr && i < sk_GENERAL_NAME_num(names); ++i) {
     const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names, i);
     if (gn->type == GEN_DNS) {
@@ -35,12 +36,14 @@ CertInfo ReadCertInfo(X509* cert) {
     }
   }
   GENERAL_NAMES_free(names);
-  EXTENDED_KEY_USAGE* eku = static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr));
+  EXTENDED_KEY_USAGE* eku =
+      static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr));
   for (int i = 0; eku != nullptr && i < sk_ASN1_OBJECT_num(eku); ++i) {
     info.ext_key_usage.push_back(OBJ_obj2nid(sk_ASN1_OBJECT_value(eku, i)));
   }
   sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
-  ASN1_BIT_STRING* ku = static_cast<ASN1_BIT_STRING*>(X509_get_ext_d2i(cert, NID_key_usage, nullptr, nullptr));
+  ASN1_BIT_STRING* ku =
+      static_cast<ASN1_BIT_STRING*>(X509_get_ext_d2i(cert, NID_key_usage, nullptr, nullptr));
   for (int i = 0; ku != nullptr && i < 9; ++i) {
     if (ASN1_BIT_STRING_get_bit(ku, i)) info.key_usage |= 1u << i;
   }

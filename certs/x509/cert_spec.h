@@ -28,18 +28,18 @@ enum KeyUsageBit : uint32_t {
 };
 
 struct CertSpec {
-  NamePtr subject;             // required
-  SubjectAltNames sans;        // no extension when empty
-  uint32_t key_usage = 0;      // KeyUsageBit mask; critical, as Go writes it; none when 0
+  NamePtr subject;                 // required
+  SubjectAltNames sans;            // no extension when empty
+  uint32_t key_usage = 0;          // KeyUsageBit mask; critical, as Go writes it; none when 0
   std::vector<int> ext_key_usage;  // OpenSSL NIDs (NID_server_auth, ...), in order; none when empty
-  bool is_ca = false;          // basicConstraints (always present, critical)
-  int max_path_len = -1;       // pathLenConstraint when >= 0 (CA only)
-  bool subject_key_id = true;  // SHA-1 of the public key (RFC 5280 method 1)
+  bool is_ca = false;              // basicConstraints (always present, critical)
+  int max_path_len = -1;           // pathLenConstraint when >= 0 (CA only)
+  bool subject_key_id = true;      // SHA-1 of the public key (RFC 5280 method 1)
   // authorityKeyIdentifier = the issuer's subjectKeyIdentifier, when the issuer is another
   // certificate that has one (Go's rule); never on a self-signed certificate.
   std::time_t not_before = 0;
   std::time_t not_after = 0;
-  std::string serial;          // big-endian magnitude, non-empty, positive
+  std::string serial;                            // big-endian magnitude, non-empty, positive
   DigestRule digest_rule = DigestRule::kGoX509;  // how the signer's key picks its digest
 };
 

@@ -94,16 +94,6 @@ Status AddSans(X509* x, const SubjectAltNames& sans) {
   return rc == 1 ? Status::Ok() : Fail("subjectAltName");
 }
 
-std::string ToPem(int (*write)(BIO*, void*), void* object) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  write(bio, object);
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<size_t>(n));
-  BIO_free(bio);
-  return pem;
-}
-
 }  // namespace
 
 std::string RandomSerial(int bits) {
@@ -139,7 +129,8 @@ Status IssueCertificate(const CertSpec& spec, EVP_PKEY* subject_key, X509* issue
   CAIRN_RETURN_IF_ERROR(AddSans(x.get(), spec.sans));
 
   EVP_PKEY* signer = issuer != nullptr ? issuer_key : subject_key;
-  if (X509_sign(x.get(), signer, SignatureDigest(signer, spec.digest_rule)) <= 0) return Fail("signing the certificate");
+  if (X509_sign(x.get(), signer, SignatureDigest(signer, spec.digest_rule)) <= 0)
+    return Fail("signing the certificate");
   *out = std::move(x);
   return Status::Ok();
 }
@@ -164,11 +155,11 @@ Status BuildCsr(const X509_NAME* subject, const SubjectAltNames& sans, EVP_PKEY*
 }
 
 std::string CertificatePem(X509* cert) {
-  return ToPem([](BIO* b, void* o) { return PEM_write_bio_X509(b, static_cast<X509*>(o)); }, cert);
+  return WriteToString([&](BIO* bio) { PEM_write_bio_X509(bio, cert); });
 }
 
 std::string CsrPem(X509_REQ* csr) {
-  return ToPem([](BIO* b, void* o) { return PEM_write_bio_X509_REQ(b, static_cast<X509_REQ*>(o)); }, csr);
+  return WriteToString([&](BIO* bio) { PEM_write_bio_X509_REQ(bio, csr); });
 }
 
 Status ParseCertificatePem(std::string_view pem, std::string_view what, CertPtr* out) {

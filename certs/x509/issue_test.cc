@@ -60,7 +60,8 @@ Issued MakeLeaf(Issued& ca, KeyAlgorithm alg, bool ski) {
 
 std::vector<int> ExtensionOrder(X509* x) {
   std::vector<int> nids;
-  for (int i = 0; i < X509_get_ext_count(x); ++i) nids.push_back(OBJ_obj2nid(X509_EXTENSION_get_object(X509_get_ext(x, i))));
+  for (int i = 0; i < X509_get_ext_count(x); ++i)
+    nids.push_back(OBJ_obj2nid(X509_EXTENSION_get_object(X509_get_ext(x, i))));
   return nids;
 }
 
@@ -84,10 +85,12 @@ TEST(Issue, CaAndLeafCarryTheSpec) {
   EXPECT_EQ(IpText(li.sans.ips[0]), "10.0.0.1");
   EXPECT_EQ(X509_get0_subject_key_id(leaf.cert.get()), nullptr);
   ASSERT_NE(X509_get0_authority_key_id(leaf.cert.get()), nullptr);
-  EXPECT_EQ(ASN1_OCTET_STRING_cmp(X509_get0_authority_key_id(leaf.cert.get()), X509_get0_subject_key_id(ca.cert.get())), 0);
+  EXPECT_EQ(ASN1_OCTET_STRING_cmp(X509_get0_authority_key_id(leaf.cert.get()),
+                                  X509_get0_subject_key_id(ca.cert.get())),
+            0);
   EXPECT_EQ(ExtensionOrder(leaf.cert.get()),
-            (std::vector<int>{NID_key_usage, NID_ext_key_usage, NID_basic_constraints, NID_authority_key_identifier,
-                              NID_subject_alt_name}));
+            (std::vector<int>{NID_key_usage, NID_ext_key_usage, NID_basic_constraints,
+                              NID_authority_key_identifier, NID_subject_alt_name}));
   EXPECT_TRUE(SignedBy(leaf.cert.get(), ca.cert.get()));
   EXPECT_TRUE(KeyMatchesCertificate(leaf.cert.get(), leaf.key.get()));
   EXPECT_FALSE(KeyMatchesCertificate(leaf.cert.get(), ca.key.get()));
@@ -122,22 +125,31 @@ TEST(Name, GoEncodingAndOrder) {
   NamePtr name;
   ASSERT_TRUE(BuildName(n, &name).ok());
   ASSERT_EQ(X509_NAME_entry_count(name.get()), 6);  // empty OU left out
-  const int expected_nids[] = {NID_countryName, NID_stateOrProvinceName, NID_localityName, NID_organizationName,
-                               NID_organizationName, NID_commonName};
-  for (int i = 0; i < 6; ++i) EXPECT_EQ(OBJ_obj2nid(X509_NAME_ENTRY_get_object(X509_NAME_get_entry(name.get(), i))), expected_nids[i]);
-  EXPECT_EQ(ASN1_STRING_type(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name.get(), 0))), V_ASN1_PRINTABLESTRING);
-  EXPECT_EQ(ASN1_STRING_type(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name.get(), 2))), V_ASN1_UTF8STRING);
+  const int expected_nids[] = {NID_countryName,      NID_stateOrProvinceName, NID_localityName,
+                               NID_organizationName, NID_organizationName,    NID_commonName};
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(OBJ_obj2nid(X509_NAME_ENTRY_get_object(X509_NAME_get_entry(name.get(), i))), expected_nids[i]);
+  EXPECT_EQ(ASN1_STRING_type(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name.get(), 0))),
+            V_ASN1_PRINTABLESTRING);
+  EXPECT_EQ(ASN1_STRING_type(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name.get(), 2))),
+            V_ASN1_UTF8STRING);
   // Both O values share one multi-valued RDN, as Go writes a []string attribute.
-  EXPECT_EQ(X509_NAME_ENTRY_set(X509_NAME_get_entry(name.get(), 3)), X509_NAME_ENTRY_set(X509_NAME_get_entry(name.get(), 4)));
+  EXPECT_EQ(X509_NAME_ENTRY_set(X509_NAME_get_entry(name.get(), 3)),
+            X509_NAME_ENTRY_set(X509_NAME_get_entry(name.get(), 4)));
   EXPECT_EQ(NameEntries(name.get(), NID_organizationName), (std::vector<std::string>{"etcd", "k8s"}));
 }
 
 TEST(Key, TraditionalPemRoundTrip) {
-  for (KeyAlgorithm alg : {KeyAlgorithm{KeyAlgorithm::Kind::kRsa, 2048}, KeyAlgorithm{KeyAlgorithm::Kind::kEcdsa, 384}}) {
+  for (KeyAlgorithm alg :
+       {KeyAlgorithm{KeyAlgorithm::Kind::kRsa, 2048}, KeyAlgorithm{KeyAlgorithm::Kind::kEcdsa, 384}}) {
     KeyPtr key;
     ASSERT_TRUE(GenerateKey(alg, &key).ok());
     const std::string pem = PrivateKeyPem(key.get());
-    EXPECT_EQ(pem.rfind(alg.kind == KeyAlgorithm::Kind::kRsa ? "-----BEGIN RSA PRIVATE KEY-----" : "-----BEGIN EC PRIVATE KEY-----", 0), 0u) << pem;
+    EXPECT_EQ(pem.rfind(alg.kind == KeyAlgorithm::Kind::kRsa ? "-----BEGIN RSA PRIVATE KEY-----"
+                                                             : "-----BEGIN EC PRIVATE KEY-----",
+                        0),
+              0u)
+        << pem;
     KeyPtr back;
     ASSERT_TRUE(ParsePrivateKeyPem(pem, "k.pem", &back).ok());
     KeyAlgorithm got;

@@ -35,8 +35,8 @@ Status ParseKubeadmKeyAlgorithm(std::string_view name, KeyAlgorithm* out) {
     const char* name;
     KeyAlgorithm algorithm;
   } kNames[] = {
-      {"RSA-2048", {KeyAlgorithm::Kind::kRsa, 2048}},   {"RSA-3072", {KeyAlgorithm::Kind::kRsa, 3072}},
-      {"RSA-4096", {KeyAlgorithm::Kind::kRsa, 4096}},   {"ECDSA-P256", {KeyAlgorithm::Kind::kEcdsa, 256}},
+      {"RSA-2048", {KeyAlgorithm::Kind::kRsa, 2048}},    {"RSA-3072", {KeyAlgorithm::Kind::kRsa, 3072}},
+      {"RSA-4096", {KeyAlgorithm::Kind::kRsa, 4096}},    {"ECDSA-P256", {KeyAlgorithm::Kind::kEcdsa, 256}},
       {"ECDSA-P384", {KeyAlgorithm::Kind::kEcdsa, 384}},
   };
   for (const auto& n : kNames) {
@@ -73,7 +73,8 @@ Status GenerateKey(const KeyAlgorithm& algorithm, KeyPtr* out) {
     if (curve == nullptr) return Status::InvalidArgument("invalid curve");
     key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve);
   }
-  if (key == nullptr) return Status::IOError("generating a " + algorithm.CfsslName() + " key: " + OpenSslError());
+  if (key == nullptr)
+    return Status::IOError("generating a " + algorithm.CfsslName() + " key: " + OpenSslError());
   out->reset(key);
   return Status::Ok();
 }
@@ -101,13 +102,9 @@ Status KeyAlgorithmOf(EVP_PKEY* key, KeyAlgorithm* out) {
 }
 
 std::string PrivateKeyPem(EVP_PKEY* key) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey_traditional(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<size_t>(n));
-  BIO_free(bio);
-  return pem;
+  return WriteToString([&](BIO* bio) {
+    PEM_write_bio_PrivateKey_traditional(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  });
 }
 
 Status ParsePrivateKeyPem(std::string_view pem, std::string_view what, KeyPtr* out) {

@@ -26,7 +26,8 @@ Status AddRdn(X509_NAME* name, int nid, const std::vector<std::string>& values) 
     // set = -1 joins the previous RDN: Go writes all values of one attribute as one SET.
     if (X509_NAME_add_entry_by_NID(name, nid, type, reinterpret_cast<const unsigned char*>(v.data()),
                                    static_cast<int>(v.size()), -1, first ? 0 : -1) != 1) {
-      return Status::InvalidArgument(std::string("bad name value for ") + OBJ_nid2sn(nid) + ": " + OpenSslError());
+      return Status::InvalidArgument(std::string("bad name value for ") + OBJ_nid2sn(nid) + ": " +
+                                     OpenSslError());
     }
     first = false;
   }
@@ -48,18 +49,14 @@ Status BuildName(const NameFields& f, NamePtr* out) {
 }
 
 std::string NameText(const X509_NAME* name) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  X509_NAME_print_ex(bio, name, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio, &data);
-  std::string text(data, static_cast<size_t>(n));
-  BIO_free(bio);
-  return text;
+  return WriteToString(
+      [&](BIO* bio) { X509_NAME_print_ex(bio, name, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB); });
 }
 
 std::vector<std::string> NameEntries(const X509_NAME* name, int nid) {
   std::vector<std::string> values;
-  for (int i = X509_NAME_get_index_by_NID(name, nid, -1); i >= 0; i = X509_NAME_get_index_by_NID(name, nid, i)) {
+  for (int i = X509_NAME_get_index_by_NID(name, nid, -1); i >= 0;
+       i = X509_NAME_get_index_by_NID(name, nid, i)) {
     const ASN1_STRING* s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
     values.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
                         static_cast<size_t>(ASN1_STRING_length(s)));

@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,9 @@ using KeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
 using CertPtr = std::unique_ptr<X509, X509Free>;
 using CsrPtr = std::unique_ptr<X509_REQ, X509ReqFree>;
 using NamePtr = std::unique_ptr<X509_NAME, X509NameFree>;
+
+// What `write` puts into a memory BIO (PEM encoders, name printers), as a string.
+std::string WriteToString(const std::function<void(BIO*)>& write);
 
 // The reason of the most recent OpenSSL error (and clears the queue); "unknown OpenSSL error" if none.
 std::string OpenSslError();

@@ -163,6 +163,13 @@ def peer_handshake(port, pki, with_cert, http2):
         return False
 
 
+def check_peer_port(label, port, pki, http2):
+    F.expect("%s: peer port accepts another node's peer certificate" % label,
+             peer_handshake(port, pki, with_cert=True, http2=http2))
+    F.expect("%s: peer port refuses a peer without a certificate" % label,
+             not peer_handshake(port, pki, with_cert=False, http2=http2))
+
+
 def client_checks(label, endpoints, pki):
     rc, out, err = etcdctl(endpoints, pki, "etcd/healthcheck-client", "endpoint", "health")
     F.expect("%s: etcdctl endpoint health with healthcheck-client" % label,
@@ -193,10 +200,7 @@ def main():
         client_checks("real etcd", endpoints, pkis["m1"])
         rc, out, err = etcdctl(endpoints[:1], pkis["m1"], "etcd/healthcheck-client", "member", "list")
         F.expect("real etcd: 3 members with https peer URLs", rc == 0 and out.count("https://127.0.0.1:") >= 3, out + err)
-        F.expect("real etcd: peer port accepts the node's peer certificate",
-                 peer_handshake(members[0].peer_port, pkis["m2"], with_cert=True, http2=False))
-        F.expect("real etcd: peer port refuses a peer without a certificate",
-                 not peer_handshake(members[0].peer_port, pkis["m2"], with_cert=False, http2=False))
+        check_peer_port("real etcd", members[0].peer_port, pkis["m2"], http2=False)
     except AssertionError as e:
         F.items.append("real etcd: %s" % e)
     finally:
@@ -213,10 +217,7 @@ def main():
         F.expect_eq("cairn: replicated over peer mTLS to another member", (rc, out.strip()), (0, "replicated"))
         rc, out, err = etcdctl(endpoints[:1], None, None, "member", "list")
         F.expect("cairn: 3 members with https peer URLs", rc == 0 and out.count("https://127.0.0.1:") >= 3, out + err)
-        F.expect("cairn: peer port accepts the node's peer certificate",
-                 peer_handshake(members[0].peer_port, pkis["m2"], with_cert=True, http2=True))
-        F.expect("cairn: peer port refuses a peer without a certificate",
-                 not peer_handshake(members[0].peer_port, pkis["m2"], with_cert=False, http2=True))
+        check_peer_port("cairn", members[0].peer_port, pkis["m2"], http2=True)
     except AssertionError as e:
         F.items.append("cairn peer mTLS: %s" % e)
     finally:
