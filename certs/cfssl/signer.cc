@@ -81,6 +81,8 @@ Status SignWithCa(const CsrRequest& req, X509* ca, EVP_PKEY* ca_key, const Signi
   spec.ext_key_usage = profile.ext_key_usage;
   spec.is_ca = profile.is_ca;
   spec.max_path_len = profile.max_path_len;
+  // cfssl's local signer drops DNS (and e-mail) SANs from a CA it signs; IP SANs stay.
+  if (spec.is_ca) spec.sans.dns_names.clear();
   CertPtr cert;
   CAIRN_RETURN_IF_ERROR(IssueCertificate(spec, key.get(), ca, ca_key, &cert));
   *out = {CertificatePem(cert.get()), CsrPem(csr.get()), PrivateKeyPem(key.get())};

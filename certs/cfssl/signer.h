@@ -3,7 +3,8 @@
 //   - serial: random, below 2^159;
 //   - NotBefore: now rounded to the minute, minus 5 minutes; NotAfter: NotBefore + expiry;
 //   - -initca: keyUsage certSign+cRLSign, CA:TRUE, expiry from "ca.expiry" or 43800h (5 years);
-//   - signed leaves: the profile's usages, CA:FALSE unless ca_constraint.is_ca;
+//   - signed certificates: the profile's usages, CA:FALSE unless ca_constraint.is_ca (then, as
+//     cfssl's local signer does, without DNS SANs: only IP SANs stay);
 //   - signatures: cfssl's SignerAlgo (SHA-512 for RSA >= 4096 bits, SHA-384 >= 3072; key.h);
 //   - both: subjectKeyIdentifier; authorityKeyIdentifier on signed certificates; the hosts as
 //     SANs (IPs as IP SANs, everything else, "" included, as DNS names).

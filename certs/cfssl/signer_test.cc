@@ -77,6 +77,20 @@ TEST(Signer, InitCaThenSign) {
   EXPECT_EQ(doc.object[0].first, "cert");
   EXPECT_EQ(doc.Find("key")->string, out.key_pem);
 
+  // An intermediate CA through an is_ca profile: CA:TRUE, and no DNS SANs (cfssl's local signer).
+  SigningProfile intermediate;
+  ASSERT_TRUE(AddUsage("cert sign", &intermediate));
+  intermediate.expiry_seconds = 3600;
+  intermediate.is_ca = true;
+  intermediate.max_path_len = 0;
+  ASSERT_TRUE(SignWithCa(req, ca.get(), ca_key.get(), intermediate, kNow, &out).ok());
+  CertPtr sub_ca;
+  ASSERT_TRUE(ParseCertificatePem(out.cert_pem, "intermediate", &sub_ca).ok());
+  const CertInfo si = ReadCertInfo(sub_ca.get());
+  EXPECT_TRUE(si.is_ca);
+  EXPECT_TRUE(si.sans.dns_names.empty());
+  EXPECT_EQ(si.sans.ips.size(), 2u);
+
   SigningProfile empty;
   empty.expiry_seconds = 3600;
   EXPECT_EQ(SignWithCa(req, ca.get(), ca_key.get(), empty, kNow, &out).message(),

@@ -137,6 +137,11 @@ TEST(Name, GoEncodingAndOrder) {
   EXPECT_EQ(X509_NAME_ENTRY_set(X509_NAME_get_entry(name.get(), 3)),
             X509_NAME_ENTRY_set(X509_NAME_get_entry(name.get(), 4)));
   EXPECT_EQ(NameEntries(name.get(), NID_organizationName), (std::vector<std::string>{"etcd", "k8s"}));
+  NameFields wild;
+  wild.common_name = "*.example.com";
+  NamePtr wild_name;
+  ASSERT_TRUE(BuildName(wild, &wild_name).ok());
+  EXPECT_EQ(ASN1_STRING_type(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(wild_name.get(), 0))), V_ASN1_UTF8STRING);
 }
 
 TEST(Key, TraditionalPemRoundTrip) {

@@ -7,12 +7,13 @@
 namespace cairn::certs {
 namespace {
 
-// encoding/asn1's PrintableString alphabet (Go also lets '*' through for wildcard names).
+// encoding/asn1's PrintableString alphabet as its marshaller applies it (rejectAsterisk,
+// rejectAmpersand): "*.example.com" and "R&D" are UTF8Strings, as real cfssl writes them.
 bool IsPrintable(const std::string& s) {
   for (unsigned char c : s) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' ||
                     c == '\'' || c == '(' || c == ')' || c == '+' || c == ',' || c == '-' || c == '.' ||
-                    c == '/' || c == ':' || c == '=' || c == '?' || c == '*';
+                    c == '/' || c == ':' || c == '=' || c == '?';
     if (!ok) return false;
   }
   return true;

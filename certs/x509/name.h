@@ -3,7 +3,7 @@
 //
 // Go's order: C, ST, L, O, OU, CN (pkix.Name.ToRDNSequence); several values of one attribute
 // form one multi-valued RDN; empty values are left out; a value is a PrintableString when every
-// byte is in PrintableString's alphabet, else a UTF8String.
+// byte is in PrintableString's alphabet ('*' and '&' excluded, as Go marshals), else a UTF8String.
 #pragma once
 
 #include <string>

@@ -86,6 +86,8 @@ def x509_fields(path):
             if name in ("Subject Key Identifier", "Authority Key Identifier"):
                 value = "present"
             f["extensions"][name] = (critical, value)
+    rc, out, err = run([OPENSSL, "x509", "-in", path, "-noout", "-subject", "-nameopt", "RFC2253,show_type"])
+    f["subject_types"] = out.decode().strip()  # string types too: Go writes PrintableString or UTF8String
     m = re.search(r"Serial Number:\s*\n?\s*([0-9a-f:]+|\d+ \(0x[0-9a-f]+\))", text)
     f["serial"] = m.group(1) if m else None
     return f
@@ -96,6 +98,7 @@ def comparable(fields):
     content, no absolute times: the validity length instead)."""
     return {
         "subject": fields.get("subject"),
+        "subject_types": fields.get("subject_types"),
         "issuer": fields.get("issuer"),
         "validity_s": fields["not_after"] - fields["not_before"],
         "key_alg": fields.get("key_alg"),

@@ -320,6 +320,9 @@ def main():
                     [("server-csr.json", "server", None, "server"),
                      ("client-csr.json", "client", None, "client"),
                      ("peer-csr.json", "peer", None, "peer")])
+    check_cfssl_set(faces, work, "go-names", "ca-csr.json", "ca-config.json",
+                    [("leaf-csr.json", None, None, "leaf"),
+                     ("leaf-csr.json", "intermediate", None, "intermediate")])
     if hack:
         check_cfssl_errors(faces, work, hack["cfssl"])
     shutil.rmtree(work, ignore_errors=True)
