@@ -81,7 +81,7 @@ class Parser {
       SkipSpace();
       Value member;
       CAIRN_RETURN_IF_ERROR(ParseValue(&member, depth + 1));
-      v->object.emplace_back(std::move(key), std::move(member));
+      v->object.push_back(Member{std::move(key), std::move(member)});
       SkipSpace();
       if (i_ < s_.size() && s_[i_] == ',') {
         ++i_;

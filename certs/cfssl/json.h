@@ -4,8 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +12,8 @@
 
 namespace cairn::certs::json {
 
+struct Member;
+
 struct Value {
   enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
   Type type = Type::kNull;
@@ -21,12 +21,17 @@ struct Value {
   double number = 0;
   std::string string;
   std::vector<Value> array;
-  std::vector<std::pair<std::string, Value>> object;  // in document order
+  std::vector<Member> object;  // in document order
 
   // The member whose key equals `key` ignoring ASCII case (exact match preferred), or null.
   const Value* Find(std::string_view key) const;
   // Go's json type names for messages: "string", "number", "object", ...
   const char* TypeName() const;
+};
+
+struct Member {
+  std::string key;
+  Value value;
 };
 
 // Errors read like Go's: "unexpected end of JSON input", "invalid character 'g' looking for

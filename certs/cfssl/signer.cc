@@ -10,7 +10,7 @@
 namespace cairn::certs::cfssl {
 namespace {
 
-constexpr int64_t kInitCaExpirySeconds = 43800 * 3600;
+constexpr int64_t kInitCaExpirySeconds = 43800LL * 3600;
 constexpr int kSerialBits = 159;
 
 Status HostsToSans(const std::vector<std::string>& hosts, SubjectAltNames* sans) {
@@ -46,7 +46,7 @@ Status Prepare(const CsrRequest& req, std::time_t now, int64_t expiry_seconds, K
 
 std::time_t CfsslNotBefore(std::time_t now) {
   const std::time_t rounded = (now + 30) / 60 * 60;  // Go's Round(time.Minute): halves round up
-  return rounded - 5 * 60;
+  return rounded - 5LL * 60;
 }
 
 Status InitCa(const CsrRequest& req, std::time_t now, GencertOutput* out) {

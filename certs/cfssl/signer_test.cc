@@ -74,7 +74,7 @@ TEST(Signer, InitCaThenSign) {
   json::Value doc;
   ASSERT_TRUE(json::Parse(GencertJson(out), &doc).ok());
   EXPECT_EQ(doc.object.size(), 3u);
-  EXPECT_EQ(doc.object[0].first, "cert");
+  EXPECT_EQ(doc.object[0].key, "cert");
   EXPECT_EQ(doc.Find("key")->string, out.key_pem);
 
   // An intermediate CA through an is_ca profile: CA:TRUE, and no DNS SANs (cfssl's local signer).

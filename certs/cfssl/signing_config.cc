@@ -9,7 +9,7 @@
 namespace cairn::certs::cfssl {
 namespace {
 
-constexpr int64_t kDefaultExpirySeconds = 8760 * 3600;
+constexpr int64_t kDefaultExpirySeconds = 8760LL * 3600;
 
 Status ParseProfile(const json::Value& v, std::string_view name, SigningProfile* out) {
   const std::string where = "profile " + std::string(name);

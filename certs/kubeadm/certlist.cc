@@ -9,7 +9,7 @@
 namespace cairn::certs::kubeadm {
 namespace {
 
-constexpr std::time_t kCaBackdateSeconds = 5 * 60;  // kubeadmconstants.CertificateBackdate
+constexpr std::time_t kCaBackdateSeconds = 5LL * 60;  // kubeadmconstants.CertificateBackdate
 
 std::vector<std::string> Dedup(std::vector<std::string> v, bool sort) {
   std::vector<std::string> out;
@@ -133,8 +133,9 @@ Status ParseExtraSans(const std::vector<std::string>& entries, const std::string
     } else if (IsDnsName(e)) {
       out->dns_names.push_back(e);
     } else {
-      return Status::InvalidArgument("--" + flag + ": \"" + e +
-                                     "\" is neither an IP address nor an RFC 1123 DNS name");
+      std::string message = "--" + flag;
+      message += ": \"" + e + "\" is neither an IP address nor an RFC 1123 DNS name";
+      return Status::InvalidArgument(message);
     }
   }
   return Status::Ok();

@@ -41,7 +41,7 @@ std::string ShortHumanDuration(int64_t seconds) {
   if (seconds / 60 < 60) return std::to_string(seconds / 60) + "m";
   const int64_t hours = seconds / 3600;
   if (hours < 24) return std::to_string(hours) + "h";
-  if (hours < 24 * 365) return std::to_string(hours / 24) + "d";
+  if (hours < 24LL * 365) return std::to_string(hours / 24) + "d";
   return std::to_string(hours / 24 / 365) + "y";
 }
 

@@ -141,7 +141,8 @@ TEST(Name, GoEncodingAndOrder) {
   wild.common_name = "*.example.com";
   NamePtr wild_name;
   ASSERT_TRUE(BuildName(wild, &wild_name).ok());
-  EXPECT_EQ(ASN1_STRING_type(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(wild_name.get(), 0))), V_ASN1_UTF8STRING);
+  EXPECT_EQ(ASN1_STRING_type(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(wild_name.get(), 0))),
+            V_ASN1_UTF8STRING);
 }
 
 TEST(Key, TraditionalPemRoundTrip) {
