@@ -8,8 +8,8 @@
 
 #include "bench/bench_main.h"
 #include "certs/certs_main.h"
-#include "main/mode.h"
 #include "server/api/serve.h"
+#include "main/mode.h"
 #include "server/snapshot/snapshot_main.h"
 #include "server/version.h"
 
