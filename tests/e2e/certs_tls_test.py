@@ -2,7 +2,8 @@
 
 1. Debian's real etcd 3.4, 3 members, mutual TLS on clients AND peers, each member with its own
    node's certificates (node m1 makes the CA; m2 and m3 get a copy of etcd/ca.{crt,key} and make
-   their own leaves, as kubeadm's second control-plane node does). Debian's etcdctl reaches it with
+   their own leaves, as kubeadm's second control-plane node does; m1 RSA-2048, m2 ECDSA-P256, m3
+   ECDSA-P384). Debian's etcdctl reaches it with
    the healthcheck-client and apiserver-etcd-client certificates; without a client certificate it
    is refused.
 2. A 3-member Cairn cluster with PEER mutual TLS from the same files: it elects a leader and
@@ -33,10 +34,13 @@ CAIRN_CLIENT_TLS_SKIP = ("SKIP: Cairn client mutual TLS with kubeadm certificate
 
 F = e2e_lib.Failures()
 NODES = ("m1", "m2", "m3")
+# Each node's leaves use another of kubeadm's key algorithms (the CA is m1's RSA-2048), so both
+# TLS stacks meet RSA and ECDSA peers and clients.
+KEY_ALGORITHMS = {"m1": "RSA-2048", "m2": "ECDSA-P256", "m3": "ECDSA-P384"}
 
 
 def make_pki(cairn, work):
-    """{node: pki dir}: m1 creates the CA, m2/m3 reuse a copy of it."""
+    """{node: pki dir}: m1 creates the CA, m2/m3 reuse a copy of it (KEY_ALGORITHMS per node)."""
     pkis = {}
     for i, node in enumerate(NODES):
         pki = os.path.join(work, "pki-" + node)
@@ -45,7 +49,7 @@ def make_pki(cairn, work):
             for f in ("ca.crt", "ca.key"):
                 shutil.copy2(os.path.join(pkis["m1"], "etcd", f), os.path.join(pki, "etcd", f))
         rc, out, err = cl.run([cairn, "certs", "kubeadm", "--pki-dir", pki, "--node-name", node,
-                               "--advertise-address", "127.0.0.1"])
+                               "--advertise-address", "127.0.0.1", "--key-algorithm", KEY_ALGORITHMS[node]])
         if rc != 0:
             raise AssertionError("cairn certs kubeadm for %s: %s" % (node, err.decode()))
         pkis[node] = pki
