@@ -13,13 +13,15 @@ TEST_FLAGS := $(if $(CI),--nocache_test_results,)
 setup:
 	@scripts/setup.sh
 
-## build: bin/cairn (static) with bin/etcd and bin/etcdctl linked to it
+## build: bin/cairn (static) with bin/etcd, bin/etcdctl, bin/cfssl and bin/cfssljson linked to it
 build: setup
 	$(BAZEL) build $(BAZEL_FLAGS) $(STAMP) //:cairn
 	@mkdir -p bin
 	@cp -f "$$($(BAZEL) info bazel-bin 2>/dev/null)/cairn" bin/cairn.tmp && chmod 755 bin/cairn.tmp && mv -f bin/cairn.tmp bin/cairn
 	@ln -sf cairn bin/etcd
 	@ln -sf cairn bin/etcdctl
+	@ln -sf cairn bin/cfssl
+	@ln -sf cairn bin/cfssljson
 
 ## image: bin/cairn-image.oci.tar and bin/cairn-image.docker.tar, the reproducible OCI image
 ## (FROM scratch: static cairn + its etcd/etcdctl/etcdutl/cfssl/cfssljson links, busybox sh);

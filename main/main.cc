@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "bench/bench_main.h"
+#include "certs/certs_main.h"
 #include "k8s/k8s_main.h"
 #include "server/api/serve.h"
 #include "main/mode.h"
@@ -24,7 +25,7 @@ constexpr char kUsage[] =
     "  serve      run the server (same flags as etcd; also reached as `etcd`)\n"
     "  ctl        etcdctl-compatible client (also reached as `etcdctl`; not built yet)\n"
     "  etcdutl    offline data-dir tools (also reached as `etcdutl`; not built yet)\n"
-    "  certs      kubeadm etcd PKI and cfssl-compatible gencert (also `cfssl`, `cfssljson`; not built yet)\n"
+    "  certs      kubeadm etcd PKI and cfssl-compatible gencert (also `cfssl`, `cfssljson`; docs/certs.md)\n"
     "  k8s        Kubernetes manifests and units: stacked, external, events (docs/kubernetes.md)\n"
     "  bench      etcd-benchmark-compatible load generator\n"
     "  snapshot   snapshot restore and status\n"
@@ -63,9 +64,9 @@ int main(int argc, char** argv) {
       return cairn::api::RunServe(face_argc, face_argv);
     case cairn::Mode::kCtl: return NotBuiltYet("ctl");
     case cairn::Mode::kUtl: return NotBuiltYet("etcdutl");
-    case cairn::Mode::kCerts: return NotBuiltYet("certs");
-    case cairn::Mode::kCfssl: return NotBuiltYet("cfssl");
-    case cairn::Mode::kCfssljson: return NotBuiltYet("cfssljson");
+    case cairn::Mode::kCerts: return cairn::certs::CertsMain(face_argc, face_argv);
+    case cairn::Mode::kCfssl: return cairn::certs::CfsslMain(face_argc, face_argv);
+    case cairn::Mode::kCfssljson: return cairn::certs::CfssljsonMain(face_argc, face_argv);
     case cairn::Mode::kK8s: return cairn::k8s::K8sMain(face_argc, face_argv);
     case cairn::Mode::kBench: return cairn::bench::BenchMain(face_argc, face_argv);
     case cairn::Mode::kSnapshot: return cairn::snapshot::RunSnapshot(face_argc, face_argv);

@@ -17,7 +17,7 @@ PACKAGES=(
   umoci skopeo busybox-static
   # test oracles (never in the image)
   golang-go golang-github-coreos-bbolt-dev golang-etcd-server-dev
-  etcd-server etcd-client openssl curl
+  etcd-server etcd-client openssl curl golang-cfssl
   # `cairn k8s` oracles: PyYAML, the kubernetes client's typed models, promtool (prometheus)
   python3-yaml python3-kubernetes prometheus iproute2
 )
