@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -304,6 +305,11 @@ void Server::Loop::TlsSniff(const std::shared_ptr<Conn>& c) {
     return;
   }
   if (first != 0x16) {  // not a TLS handshake record: etcd closes without an answer
+    // Read what came (bounded) so the close is a FIN, as Go's, not a reset: clients then report
+    // "empty reply" rather than a network error.
+    char drain[4096];
+    ssize_t ignored = ::recv(c->fd, drain, sizeof(drain), 0);
+    (void)ignored;
     Reject(c.get(), "tls: first record does not look like a TLS handshake");
     Close(c.get());
     return;
@@ -702,6 +708,9 @@ Server::Server(Options options, std::shared_ptr<const Mux> mux)
 
 Server::Server(Options options, Handler handler)
     : loop_(std::make_shared<Loop>(std::move(options), std::move(handler))) {
+  // OpenSSL writes TLS records with write(2), not send(MSG_NOSIGNAL): a client that went away
+  // must not kill the process. Process-wide, as Go's runtime does for sockets.
+  ::signal(SIGPIPE, SIG_IGN);
   loop_->epfd = epoll_create1(EPOLL_CLOEXEC);
   loop_->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   epoll_event ev{};

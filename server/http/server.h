@@ -34,6 +34,8 @@
 //
 // The HTTP code knows nothing of the gRPC services: the handoff is a plain callback.
 //
+// Constructing a Server ignores SIGPIPE process-wide (OpenSSL writes with write(2)).
+//
 // Thread-safety: Listen(), StopAccepting() and Stop() from one controlling thread; handlers run
 // concurrently on worker threads and must be thread-safe.
 #pragma once

@@ -1,0 +1,182 @@
+"""Client TLS matrix: Debian's real etcdctl, curl and openssl s_client against Cairn AND the real
+etcd 3.4 in the same run, outcomes compared: mutual TLS put/get/watch, HTTPS /health, /metrics and
+the /v3 gateway, refused clients (no certificate, another CA, expired, revoked by CRL, plaintext on
+the TLS port), TLS versions and cipher suites, auto-TLS; then Cairn's refusals of bad TLS
+configuration (one line naming the flag or file, non-zero exit, no data dir)."""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import e2e_lib
+import tls_lib
+
+cairn = e2e_lib.cairn_binary()
+pki = tls_lib.make_pki(sys.argv[2])
+f = e2e_lib.Failures()
+
+
+def P(name):
+    return os.path.join(pki, name)
+
+
+def client(name="client"):
+    return ["--cacert", P("ca.pem"), "--cert", P(name + ".pem"), "--key", P(name + "-key.pem")]
+
+
+CURL_OK = ["--cacert", P("ca.pem"), "--cert", P("client.pem"), "--key", P("client-key.pem")]
+MTLS = ["--cert-file", P("server.pem"), "--key-file", P("server-key.pem"), "--trusted-ca-file", P("ca.pem"),
+        "--client-crl-file", P("crl.pem")]
+
+
+def mtls_outcomes(srv):
+    """Everything a client can observe of a mutual-TLS server, as comparable values."""
+    out = {}
+    code, so, se = srv.tls_ctl(client(), "put", "foo", "bar")
+    out["put"] = (code, so.strip())
+    code, so, se = srv.tls_ctl(client(), "get", "foo")
+    out["get"] = (code, so.split())
+    # A watch that sees one put, through the real etcdctl.
+    env = {"ETCDCTL_API": "3", "PATH": "/usr/bin:/bin"}
+    watch = subprocess.Popen([e2e_lib.ETCDCTL, "--endpoints=" + srv.endpoint] + client() + ["watch", "foo"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    time.sleep(1.0)  # let the watch be created (no output until an event)
+    srv.tls_ctl(client(), "put", "foo", "baz")
+    lines = []
+    deadline = time.time() + 10
+    while len(lines) < 3 and time.time() < deadline:
+        line = watch.stdout.readline()
+        if not line:
+            break
+        lines.append(line.strip())
+    watch.kill()
+    watch.wait()
+    out["watch"] = lines
+    code, body, _ = tls_lib.curl(CURL_OK + [srv.endpoint + "/health"])
+    out["health"] = (code, json.loads(body).get("health") if code == 0 else None)
+    code, body, _ = tls_lib.curl(CURL_OK + [srv.endpoint + "/metrics"])
+    out["metrics"] = (code, "etcd_server_has_leader 1" in body)
+    code, body, _ = tls_lib.curl(CURL_OK + ["-X", "POST", "-d", '{"key":"Zm9v"}', srv.endpoint + "/v3/kv/range"])
+    out["gateway"] = (code, [kv["value"] for kv in json.loads(body).get("kvs", [])] if code == 0 else body)
+    # Refused clients: each etcdctl call fails, each curl fails; the server keeps serving.
+    for name in ("other", "expired", "revoked"):
+        code, _, _ = srv.tls_ctl(client(name), "get", "foo")
+        out["etcdctl " + name] = code != 0
+        code, _, _ = tls_lib.curl(["--cacert", P("ca.pem"), "--cert", P(name + ".pem"), "--key",
+                                   P(name + "-key.pem"), srv.endpoint + "/health"])
+        out["curl " + name] = code != 0
+    code, _, _ = srv.tls_ctl(["--cacert", P("ca.pem")], "get", "foo")
+    out["etcdctl no cert"] = code != 0
+    code, _, _ = tls_lib.curl(["--cacert", P("ca.pem"), srv.endpoint + "/health"])
+    out["curl no cert"] = code != 0
+    code, _, err = tls_lib.curl(["http://127.0.0.1:%d/health" % srv.client_port])
+    out["plaintext on TLS port"] = code  # 52: empty reply (closed without an answer)
+    # TLS versions (defaults: 1.2 and 1.3, nothing older).
+    for v in ("-tls1_2", "-tls1_3", "-tls1_1"):
+        code, _ = tls_lib.s_client(srv.client_port, [v, "-CAfile", P("ca.pem"), "-cert", P("client.pem"),
+                                                      "-key", P("client-key.pem")])
+        out["s_client " + v] = code
+    code, so, _ = srv.tls_ctl(client(), "get", "foo")
+    out["still serving"] = (code, so.split())
+    return out
+
+
+def compare_servers(name, tls_flags, probe, outcomes):
+    results = {}
+    for label, binary in (("cairn", cairn), ("etcd", e2e_lib.REAL_ETCD)):
+        srv = tls_lib.TlsServer(binary, tls_flags, probe).start()
+        try:
+            results[label] = outcomes(srv)
+        finally:
+            srv.stop()
+        if label == "cairn":
+            f.expect(name + ": cairn logs etcd's rejected connection", '"msg":"rejected connection"' in srv.log()
+                     or "rejected" not in json.dumps(results[label]), srv.log()[-2000:])
+    for key in results["etcd"]:
+        f.expect_eq("%s: %s (cairn vs etcd)" % (name, key), results["cairn"].get(key), results["etcd"][key])
+    return results
+
+
+r = compare_servers("mtls", MTLS, CURL_OK, mtls_outcomes)
+f.expect_eq("mtls: put", r["cairn"]["put"], (0, "OK"))
+f.expect_eq("mtls: watch", r["cairn"]["watch"], ["PUT", "foo", "baz"])
+f.expect_eq("mtls: refused", [r["cairn"][k] for k in r["cairn"] if k.startswith(("etcdctl ", "curl "))],
+            [True] * 8)
+
+
+# Cipher suites: TLS 1.2 restricted to one suite; TLS 1.3 unaffected (as in Go).
+def cipher_outcomes(srv):
+    out = {}
+    base = ["-CAfile", P("ca.pem")]
+    for label, args in (("tls1.2 allowed suite", ["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256"]),
+                        ("tls1.2 other suite", ["-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384"]),
+                        ("tls1.3", ["-tls1_3"])):
+        out[label] = tls_lib.s_client(srv.client_port, args + base)[0]
+    code, _, _ = tls_lib.curl(["--cacert", P("ca.pem"), "--tls-max", "1.2", "--ciphers", "ECDHE-ECDSA-AES256-GCM-SHA384",
+                               srv.endpoint + "/health"])
+    out["curl tls1.2 other suite"] = code != 0
+    return out
+
+
+SERVER_ONLY = ["--cert-file", P("server.pem"), "--key-file", P("server-key.pem")]
+r = compare_servers("ciphers", SERVER_ONLY + ["--cipher-suites", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"],
+                    ["--cacert", P("ca.pem")], cipher_outcomes)
+f.expect_eq("ciphers: cairn", r["cairn"], {"tls1.2 allowed suite": 0, "tls1.2 other suite": 1, "tls1.3": 0,
+                                           "curl tls1.2 other suite": True})
+
+
+# Auto-TLS: a self-signed certificate in <data-dir>/fixtures/client, clients skip verification.
+def auto_outcomes(srv):
+    out = {}
+    # etcdctl 3.4 applies --insecure-skip-tls-verify only with --insecure-transport=false.
+    code, so, _ = srv.tls_ctl(["--insecure-transport=false", "--insecure-skip-tls-verify"], "put", "a", "1")
+    out["put"] = (code, so.strip())
+    out["cert"] = os.path.exists(os.path.join(srv.dir, "data", "fixtures", "client", "cert.pem"))
+    code, _, _ = tls_lib.curl(["--cacert", P("ca.pem"), srv.endpoint + "/health"])
+    out["verified by another CA"] = code != 0
+    return out
+
+
+r = compare_servers("auto-tls", ["--auto-tls"], ["-k"], auto_outcomes)
+f.expect_eq("auto-tls: cairn", r["cairn"], {"put": (0, "OK"), "cert": True, "verified by another CA": True})
+
+
+# Cairn only (etcd 3.4 has no --tls-min/max-version): version bounds.
+def versions(flags):
+    srv = tls_lib.TlsServer(cairn, SERVER_ONLY + flags, ["--cacert", P("ca.pem")]).start()
+    try:
+        return {v: tls_lib.s_client(srv.client_port, [v, "-CAfile", P("ca.pem")])[0] for v in ("-tls1_2", "-tls1_3")}
+    finally:
+        srv.stop()
+
+
+f.expect_eq("--tls-max-version TLS1.2", versions(["--tls-max-version", "TLS1.2"]), {"-tls1_2": 0, "-tls1_3": 1})
+f.expect_eq("--tls-min-version TLS1.3", versions(["--tls-min-version", "TLS1.3"]), {"-tls1_2": 1, "-tls1_3": 0})
+
+
+# Bad configuration: one line naming the flag/file, exit non-zero, no data dir.
+def refused(flags, want):
+    d = os.path.join(pki, "refused-%d" % abs(hash(tuple(flags))))
+    os.makedirs(d)
+    port = e2e_lib.free_port()
+    url = "https://127.0.0.1:%d" % port
+    p = subprocess.run([cairn, "--data-dir", os.path.join(d, "data"), "--listen-client-urls", url,
+                        "--advertise-client-urls", url,
+                        "--listen-peer-urls", "http://127.0.0.1:%d" % e2e_lib.free_port()] + flags,
+                       capture_output=True, text=True, timeout=20)
+    err = [l for l in (p.stdout + p.stderr).splitlines() if '"level":"error"' in l or "error" in l.lower()]
+    f.expect("refused %s: exit code" % flags, p.returncode != 0, str(p.returncode))
+    f.expect("refused %s: names %r" % (flags, want), any(want in l for l in err), (p.stdout + p.stderr)[-1500:])
+    f.expect("refused %s: no data dir" % flags, not os.path.exists(os.path.join(d, "data")))
+
+
+refused([], "TLS key/cert (--cert-file, --key-file) must be provided for client url https://")
+refused(["--cert-file", P("server.pem"), "--key-file", P("nope.pem")], "--key-file " + P("nope.pem"))
+refused(["--cert-file", P("server.pem"), "--key-file", P("client-key.pem")], "does not match --cert-file")
+refused(SERVER_ONLY + ["--trusted-ca-file", P("nope-ca.pem")], "--trusted-ca-file " + P("nope-ca.pem"))
+refused(SERVER_ONLY + ["--client-crl-file", P("ca.cnf")], "--client-crl-file " + P("ca.cnf"))
+refused(SERVER_ONLY + ["--tls-min-version", "TLS1.1"],
+        'unexpected TLS version \\"TLS1.1\\" (must be one of: TLS1.2, TLS1.3)')
+refused(SERVER_ONLY + ["--cipher-suites", "TLS_NOPE"], 'unexpected TLS cipher suite \\"TLS_NOPE\\"')
+f.finish()
