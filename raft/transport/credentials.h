@@ -28,14 +28,21 @@ struct TlsOptions {
   std::string trusted_ca_file;
   bool client_cert_auth = false;
   std::string allowed_cn;  // empty: any CN signed by the CA
+  // --peer-cert-allowed-hostname: a DNS or IP SAN of the peer's certificate must match (a
+  // "*.example.com" SAN matches one label); empty: any.
+  std::string allowed_hostname;
+  // --peer-crl-file (PEM or DER): a peer certificate whose serial it lists is refused (etcd's
+  // checkCRL: serials only, after the handshake). Re-read when the file changes.
+  std::string crl_file;
 };
 
 Status MakeChannelCredentials(const PeerUrl& url, const TlsOptions& tls,
                               std::shared_ptr<grpc::ChannelCredentials>* out);
 Status MakeServerCredentials(const PeerUrl& url, const TlsOptions& tls,
                              std::shared_ptr<grpc::ServerCredentials>* out);
-// For each inbound call: InvalidArgument unless the verified client
-// certificate's CN equals tls.allowed_cn (OK when allowed_cn is empty).
+// For each inbound call: InvalidArgument unless the verified client certificate's CN equals
+// tls.allowed_cn, one of its SANs matches tls.allowed_hostname, and tls.crl_file does not list
+// it (each check skipped when its option is empty).
 Status CheckPeerIdentity(const grpc::ServerContext& ctx, const TlsOptions& tls);
 
 }  // namespace cairn::raft::transport

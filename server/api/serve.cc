@@ -87,6 +87,8 @@ raft::transport::TlsOptions PeerTls(const flags::ServerConfig& c) {
   t.trusted_ca_file = c.peer_tls.trusted_ca_file;
   t.client_cert_auth = c.peer_tls.client_cert_auth;
   t.allowed_cn = c.peer_tls.allowed_cn;
+  t.allowed_hostname = c.peer_tls.allowed_hostname;
+  t.crl_file = c.peer_tls.crl_file;
   return t;
 }
 
@@ -232,12 +234,19 @@ int RunServe(int argc, char** argv) {
   }
   // Step 1c: client TLS: every certificate, key, CA and CRL file is read now (never weaker than
   // asked: an https:// URL is TLS or the server does not start).
-  if ((config.peer_tls.auto_tls && config.peer_tls.Empty()) || !config.peer_tls.crl_file.empty() ||
-      !config.peer_tls.allowed_hostname.empty()) {
+  if (config.peer_tls.auto_tls && config.peer_tls.Empty()) {
     lg.Error(
-        "--peer-auto-tls, --peer-crl-file and --peer-cert-allowed-hostname are not supported by Cairn yet; give "
-        "--peer-cert-file, --peer-key-file and --peer-trusted-ca-file (and --peer-cert-allowed-cn) instead");
+        "--peer-auto-tls is not supported by Cairn yet; give --peer-cert-file, --peer-key-file and "
+        "--peer-trusted-ca-file instead");
     return 1;
+  }
+  if (!config.peer_tls.crl_file.empty()) {
+    std::ifstream crl(config.peer_tls.crl_file);
+    if (!crl) {
+      lg.Error("failed to read --peer-crl-file", {logging::String("path", config.peer_tls.crl_file),
+                                                  logging::String("error", strerror(errno))});
+      return 1;
+    }
   }
   RaiseOpenFileLimit();
   std::shared_ptr<tls::ServerContext> client_tls;
