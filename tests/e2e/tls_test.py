@@ -155,6 +155,59 @@ f.expect_eq("--tls-max-version TLS1.2", versions(["--tls-max-version", "TLS1.2"]
 f.expect_eq("--tls-min-version TLS1.3", versions(["--tls-min-version", "TLS1.3"]), {"-tls1_2": 1, "-tls1_3": 0})
 
 
+# The same TLS from ETCD_* variables and from --config-file's client-transport-security block.
+def served_with(env=None, config=None):
+    port = e2e_lib.free_port()
+    url = "https://127.0.0.1:%d" % port
+    d = os.path.join(pki, "cfg-%d" % port)
+    os.makedirs(d)
+    args = [cairn]
+    if config is not None:
+        path = os.path.join(d, "etcd.yaml")
+        with open(path, "w") as fh:
+            fh.write(config % {"url": url, "data": os.path.join(d, "data"),
+                               "peer": "http://127.0.0.1:%d" % e2e_lib.free_port()})
+        args += ["--config-file", path]
+    else:
+        args += ["--data-dir", os.path.join(d, "data"), "--listen-client-urls", url, "--advertise-client-urls", url,
+                 "--listen-peer-urls", "http://127.0.0.1:%d" % e2e_lib.free_port()]
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    p = subprocess.Popen(args, stdout=open(os.path.join(d, "log"), "w"), stderr=subprocess.STDOUT, env=full_env)
+    e2e_lib._started.append(p)
+    try:
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            code, out, _ = tls_lib.curl(CURL_OK + [url + "/health"], timeout_s=2)
+            if code == 0:
+                break
+            time.sleep(0.1)
+        no_cert = tls_lib.curl(["--cacert", P("ca.pem"), url + "/health"])[0] != 0
+        tls13 = tls_lib.s_client(port, ["-tls1_3", "-CAfile", P("ca.pem"), "-cert", P("client.pem"), "-key",
+                                        P("client-key.pem")])[0]
+        return code, no_cert, tls13
+    finally:
+        p.kill()
+        p.wait()
+
+
+f.expect_eq("ETCD_* variables", served_with(env={
+    "ETCD_CERT_FILE": P("server.pem"), "ETCD_KEY_FILE": P("server-key.pem"), "ETCD_TRUSTED_CA_FILE": P("ca.pem"),
+    "ETCD_TLS_MAX_VERSION": "TLS1.2"}), (0, True, 1))
+f.expect_eq("--config-file client-transport-security", served_with(config="""
+data-dir: %(data)s
+listen-client-urls: %(url)s
+advertise-client-urls: %(url)s
+listen-peer-urls: %(peer)s
+tls-max-version: TLS1.2
+client-transport-security:
+  cert-file: """ + P("server.pem") + """
+  key-file: """ + P("server-key.pem") + """
+  trusted-ca-file: """ + P("ca.pem") + """
+  client-cert-auth: true
+"""), (0, True, 1))
+
+
 # Bad configuration: one line naming the flag/file, exit non-zero, no data dir.
 def refused(flags, want):
     d = os.path.join(pki, "refused-%d" % abs(hash(tuple(flags))))
