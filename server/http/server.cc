@@ -523,7 +523,8 @@ void Server::Loop::Run() {
   std::vector<epoll_event> events(256);
   bool stop_accepting_done = false;
   while (true) {
-    int n = epoll_wait(epfd, events.data(), static_cast<int>(events.size()), 100);
+    // A listener with more waiting than one round accepts (edge-triggered) is retried at once.
+    int n = epoll_wait(epfd, events.data(), static_cast<int>(events.size()), accept_retry ? 0 : 100);
     for (int i = 0; i < n; i++) {
       const uint64_t tag = events[i].data.u64;
       if (tag == kWakeTag) {

@@ -33,10 +33,6 @@ plain_port = e2e_lib.free_port()
 srv = tls_lib.TlsServer(cairn, ["--cert-file", P("server.pem"), "--key-file", P("server-key.pem"),
                                 "--trusted-ca-file", P("ca.pem")],
                         ["--cacert", P("ca.pem"), "--cert", P("client.pem"), "--key", P("client-key.pem")])
-srv.start()
-# A second, plaintext client URL on the same server (restart with both).
-srv.stop()
-srv.extra = srv.extra + []
 url_tls = srv.endpoint
 args_urls = "%s,http://127.0.0.1:%d" % (url_tls, plain_port)
 
@@ -73,9 +69,12 @@ ctx = ssl.create_default_context(cafile=P("ca.pem"))
 ctx.load_cert_chain(P("client.pem"), P("client-key.pem"))
 
 
-def timed_health_plain(source="127.0.0.1"):
+def timed_health(port, wrap, source):
+    """Seconds for a fresh connection's GET /health (TLS handshake included when `wrap`), and
+    whether it answered healthy."""
     t0 = time.monotonic()
-    with socket.create_connection(("127.0.0.1", plain_port), timeout=5, source_address=(source, 0)) as c:
+    with socket.create_connection(("127.0.0.1", port), timeout=5, source_address=(source, 0)) as raw:
+        c = ctx.wrap_socket(raw, server_hostname="127.0.0.1") if wrap else raw
         c.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         data = b""
         while b"}" not in data:
@@ -86,18 +85,12 @@ def timed_health_plain(source="127.0.0.1"):
     return time.monotonic() - t0, b'"health":"true"' in data
 
 
+def timed_health_plain(source="127.0.0.1"):
+    return timed_health(plain_port, False, source)
+
+
 def timed_health_tls(source="127.0.0.1"):
-    t0 = time.monotonic()
-    with socket.create_connection(("127.0.0.1", srv.client_port), timeout=5, source_address=(source, 0)) as raw:
-        with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as c:
-            c.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            data = b""
-            while b"}" not in data:
-                chunk = c.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-    return time.monotonic() - t0, b'"health":"true"' in data
+    return timed_health(srv.client_port, True, source)
 
 
 def best_of(fn, n=5, **kw):

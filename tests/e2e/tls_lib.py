@@ -1,9 +1,10 @@
 """TLS helpers for the e2e tests: a test PKI made by the real openssl CLI
 (server/tls/testdata/make_certs.sh) and servers (Cairn or the real etcd) on https client URLs."""
 import os
+import ssl
 import subprocess
 import tempfile
-import time
+import urllib.request
 
 import e2e_lib
 
@@ -18,7 +19,7 @@ def make_pki(make_certs):
 
 class TlsServer(e2e_lib.Server):
     """A server whose client URL is https://127.0.0.1:port; `tls_flags` are the TLS flags.
-    `probe` is the curl argument list that proves health (client certificate or -k)."""
+    `probe` is the curl argument list that proves health (--cacert/--cert/--key, or -k)."""
 
     def __init__(self, binary, tls_flags, probe, extra_flags=()):
         super().__init__(binary, extra_flags=list(tls_flags) + list(extra_flags))
@@ -29,23 +30,21 @@ class TlsServer(e2e_lib.Server):
         return "https://127.0.0.1:%d" % self.client_port
 
     def start(self, timeout_s=20):
-        url = self.endpoint
-        args = [self.binary, "--data-dir", os.path.join(self.dir, "data"),
-                "--listen-client-urls", url, "--advertise-client-urls", url,
-                "--listen-peer-urls", "http://127.0.0.1:%d" % self.peer_port,
-                "--listen-metrics-urls", "http://127.0.0.1:%d" % self.metrics_port] + self.extra
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=self.dir)
-        e2e_lib._started.append(self.proc)
-        deadline = time.time() + timeout_s
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("server exited with %d:\n%s" % (self.proc.returncode, self.log()))
-            code, out, _ = curl(self.probe + [url + "/health"], timeout_s=2)
-            if code == 0 and '"health":"true"' in out:
-                return self
-            time.sleep(0.1)
-        raise RuntimeError("server not healthy within %ds:\n%s" % (timeout_s, self.log()))
+        """e2e_lib.Server.start, its /health probe made over TLS with the probe's certificates."""
+        ctx = ssl.create_default_context()
+        if "-k" in self.probe:
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+        opts = dict(zip(self.probe[::2], self.probe[1::2]))
+        if "--cacert" in opts:
+            ctx.load_verify_locations(opts["--cacert"])
+        if "--cert" in opts:
+            ctx.load_cert_chain(opts["--cert"], opts["--key"])
+        urllib.request.install_opener(urllib.request.build_opener(urllib.request.HTTPSHandler(context=ctx)))
+        try:
+            return super().start(timeout_s)
+        finally:
+            urllib.request.install_opener(None)
 
     def tls_ctl(self, client_args, *args, timeout_s=20):
         env = {"ETCDCTL_API": "3", "PATH": "/usr/bin:/bin"}
