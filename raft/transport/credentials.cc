@@ -1,5 +1,8 @@
 #include "raft/transport/credentials.h"
 
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_certificate_verifier.h>
+#include <grpcpp/security/tls_credentials_options.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <strings.h>
@@ -86,6 +89,20 @@ Status MakeChannelCredentials(const PeerUrl& url, const TlsOptions& tls,
                               std::shared_ptr<grpc::ChannelCredentials>* out) {
   if (!url.tls()) {
     *out = grpc::InsecureChannelCredentials();
+    return Status::Ok();
+  }
+  if (tls.skip_server_verify) {
+    grpc::experimental::IdentityKeyCertPair pair;
+    CAIRN_RETURN_IF_ERROR(ReadPem("--peer-cert-file", tls.cert_file, &pair.certificate_chain));
+    CAIRN_RETURN_IF_ERROR(ReadPem("--peer-key-file", tls.key_file, &pair.private_key));
+    grpc::experimental::TlsChannelCredentialsOptions o;
+    o.set_certificate_provider(std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
+        std::vector<grpc::experimental::IdentityKeyCertPair>{pair}));
+    o.watch_identity_key_cert_pairs();
+    o.set_verify_server_certs(false);
+    o.set_certificate_verifier(std::make_shared<grpc::experimental::NoOpCertificateVerifier>());
+    o.set_check_call_host(false);
+    *out = grpc::experimental::TlsCredentials(o);
     return Status::Ok();
   }
   grpc::SslCredentialsOptions o;

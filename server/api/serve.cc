@@ -166,7 +166,7 @@ Status MakeClientTls(const flags::ServerConfig& c, Logger& lg, std::shared_ptr<t
     for (const flags::Url& u : c.listen_client_urls) hosts.push_back(u.host);
     const std::string dir = c.data_dir + "/fixtures/client";
     CAIRN_RETURN_IF_ERROR(tls::EnsureSelfSignedCert(dir, hosts, static_cast<int>(c.self_signed_cert_validity_years),
-                                                    &o.cert_file, &o.key_file));
+                                                    /*client_auth=*/false, &o.cert_file, &o.key_file));
     lg.Info("automatically generated or reused self-signed client certificate",
             {logging::String("cert-file", o.cert_file), logging::String("key-file", o.key_file)});
   } else if (c.client_tls.auto_tls) {
@@ -234,11 +234,27 @@ int RunServe(int argc, char** argv) {
   }
   // Step 1c: client TLS: every certificate, key, CA and CRL file is read now (never weaker than
   // asked: an https:// URL is TLS or the server does not start).
-  if (config.peer_tls.auto_tls && config.peer_tls.Empty()) {
-    lg.Error(
-        "--peer-auto-tls is not supported by Cairn yet; give --peer-cert-file, --peer-key-file and "
-        "--peer-trusted-ca-file instead");
-    return 1;
+  // --peer-auto-tls (etcd's PeerSelfCert): a self-signed pair in <data-dir>/fixtures/peer, peers
+  // dialled without verification; any --peer-trusted-ca-file/--peer-client-cert-auth still apply.
+  bool peer_auto_tls = false;
+  if (config.peer_tls.auto_tls && config.peer_tls.Empty() &&
+      std::any_of(config.listen_peer_urls.begin(), config.listen_peer_urls.end(),
+                  [](const flags::Url& u) { return u.scheme == "https"; })) {
+    std::vector<std::string> hosts;
+    for (const flags::Url& u : config.listen_peer_urls) hosts.push_back(u.host);
+    if (Status st = tls::EnsureSelfSignedCert(config.data_dir + "/fixtures/peer", hosts,
+                                              static_cast<int>(config.self_signed_cert_validity_years),
+                                              /*client_auth=*/true, &config.peer_tls.cert_file,
+                                              &config.peer_tls.key_file);
+        !st.ok()) {
+      lg.Error("failed to get peer self-signed certs", {logging::Error(st)});
+      return 1;
+    }
+    peer_auto_tls = true;
+    lg.Info("automatically generated or reused self-signed peer certificate",
+            {logging::String("cert-file", config.peer_tls.cert_file)});
+  } else if (config.peer_tls.auto_tls) {
+    lg.Warn("ignoring peer auto TLS since certs given");
   }
   if (!config.peer_tls.crl_file.empty()) {
     std::ifstream crl(config.peer_tls.crl_file);
@@ -306,7 +322,8 @@ int RunServe(int argc, char** argv) {
   }
 
   // Step 4: the cluster: who we are, whom to talk to (cluster_start.h), the peer transport.
-  const raft::transport::TlsOptions peer_tls = PeerTls(config);
+  raft::transport::TlsOptions peer_tls = PeerTls(config);
+  peer_tls.skip_server_verify = peer_auto_tls;
   // Served on the peer URL too: a joining member reads the membership there, and members forward
   // to the leader what only it can answer (leader_channel.h).
   LeaderChannel leader_channel(peer_tls);

@@ -42,7 +42,7 @@ Status WritePem(const std::string& path, mode_t mode, const std::function<int(FI
 }  // namespace
 
 Status EnsureSelfSignedCert(const std::string& dir, const std::vector<std::string>& hosts, int validity_years,
-                            std::string* cert_path, std::string* key_path) {
+                            bool client_auth, std::string* cert_path, std::string* key_path) {
   *cert_path = dir + "/cert.pem";
   *key_path = dir + "/key.pem";
   struct stat st{};
@@ -82,7 +82,7 @@ Status EnsureSelfSignedCert(const std::string& dir, const std::vector<std::strin
   X509V3_set_ctx(&v3, cert.get(), cert.get(), nullptr, nullptr, 0);
   std::vector<std::pair<int, std::string>> exts = {{NID_basic_constraints, "critical,CA:FALSE"},
                                                    {NID_key_usage, "critical,digitalSignature,keyEncipherment"},
-                                                   {NID_ext_key_usage, "serverAuth"}};
+                                                   {NID_ext_key_usage, client_auth ? "serverAuth,clientAuth" : "serverAuth"}};
   if (!sans.empty()) exts.push_back({NID_subject_alt_name, sans});
   for (const auto& [nid, value] : exts) {
     X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &v3, nid, value.c_str());

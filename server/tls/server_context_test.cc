@@ -91,7 +91,7 @@ TEST_F(ServerContextTest, FilesAreReloadedWhenTheyChange) {
 TEST_F(ServerContextTest, AutoTlsMakesAVerifiableSelfSignedPairAndReusesIt) {
   const std::string d = P("fixtures/client");
   std::string cert, key;
-  ASSERT_TRUE(EnsureSelfSignedCert(d, {"127.0.0.1:2379", "localhost:2379"}, 2, &cert, &key).ok());
+  ASSERT_TRUE(EnsureSelfSignedCert(d, {"127.0.0.1:2379", "localhost:2379"}, 2, false, &cert, &key).ok());
   ServerTlsOptions o;
   o.cert_file = cert;
   o.key_file = key;
@@ -102,7 +102,7 @@ TEST_F(ServerContextTest, AutoTlsMakesAVerifiableSelfSignedPairAndReusesIt) {
   EXPECT_EQ(std::system(cmd.c_str()), 0);
   EXPECT_EQ(std::system(("openssl x509 -in " + cert + " -noout -checkend $((365*86400)) >/dev/null").c_str()), 0);
   auto before = std::filesystem::last_write_time(cert);
-  ASSERT_TRUE(EnsureSelfSignedCert(d, {"127.0.0.1:2379"}, 2, &cert, &key).ok());
+  ASSERT_TRUE(EnsureSelfSignedCert(d, {"127.0.0.1:2379"}, 2, false, &cert, &key).ok());
   EXPECT_EQ(std::filesystem::last_write_time(cert), before);  // reused, as etcd does
 }
 

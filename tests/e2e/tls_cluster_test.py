@@ -22,8 +22,9 @@ TLS = ["--cert-file", P("server.pem"), "--key-file", P("server-key.pem"), "--tru
 
 
 class Member:
-    def __init__(self, binary, base, name):
+    def __init__(self, binary, base, name, flags=None):
         self.binary, self.name = binary, name
+        self.flags = TLS if flags is None else flags
         self.dir = os.path.join(base, name)
         os.makedirs(self.dir)
         self.client = "https://127.0.0.1:%d" % e2e_lib.free_port()
@@ -36,7 +37,7 @@ class Member:
                 "--listen-peer-urls", self.peer, "--initial-advertise-peer-urls", self.peer,
                 "--initial-cluster", cluster, "--initial-cluster-state", "new",
                 "--initial-cluster-token", "tls-cluster", "--heartbeat-interval", "50",
-                "--election-timeout", "500"] + TLS
+                "--election-timeout", "500"] + self.flags
         self.proc = subprocess.Popen(args, stdout=open(os.path.join(self.dir, "log"), "ab"),
                                      stderr=subprocess.STDOUT, cwd=self.dir)
         e2e_lib._started.append(self.proc)
@@ -110,7 +111,40 @@ def scenario(binary):
     return out
 
 
+def auto_tls_scenario(binary):
+    """--auto-tls and --peer-auto-tls: self-signed certificates on both sides, nothing verified."""
+    import tempfile
+    base = tempfile.mkdtemp(prefix="tls_cluster_auto_")
+    ms = [Member(binary, base, "a%d" % i, flags=["--auto-tls", "--peer-auto-tls"]) for i in range(1, 4)]
+    cluster = ",".join("%s=%s" % (m.name, m.peer) for m in ms)
+    insecure = ["--insecure-transport=false", "--insecure-skip-tls-verify"]
+    out = {}
+    try:
+        for m in ms:
+            m.start(cluster)
+        deadline = time.time() + 40
+        while time.time() < deadline:
+            if all(ctl([m.client], *(insecure + ["endpoint", "health"]))[0] == 0 for m in ms):
+                break
+            time.sleep(0.2)
+        out["put"] = ctl([ms[0].client], *(insecure + ["put", "a", "1"]))[:2]
+        out["get from another member"] = ctl([ms[2].client], *(insecure + ["get", "a"]))[1].split()
+        out["peer certs"] = all(os.path.exists(os.path.join(m.dir, "data", "fixtures", "peer", "cert.pem"))
+                                for m in ms)
+    finally:
+        for m in ms:
+            if m.proc and m.proc.poll() is None:
+                m.proc.kill()
+                m.proc.wait()
+    return out
+
+
 got = {impl: scenario(b) for impl, b in (("cairn", cairn), ("etcd", e2e_lib.REAL_ETCD))}
+auto = {impl: auto_tls_scenario(b) for impl, b in (("cairn", cairn), ("etcd", e2e_lib.REAL_ETCD))}
+print(auto)
+f.expect_eq("peer auto-TLS (cairn vs etcd)", auto["cairn"], auto["etcd"])
+f.expect_eq("peer auto-TLS: cairn", auto["cairn"], {"put": (0, "OK\n"), "get from another member": ["a", "1"],
+                                                    "peer certs": True})
 print(got)
 for k, v in got["etcd"].items():
     f.expect_eq("%s (cairn vs etcd)" % k, got["cairn"].get(k), v)
