@@ -181,6 +181,21 @@ TEST_F(TlsServerTest, RefusedClientsAreRefusedAndReported) {
   EXPECT_NE(all.find("tls: first record does not look like a TLS handshake"), std::string::npos) << all;
 }
 
+// A flood of refused handshakes is reported at most 10 times a second; the rest are counted.
+TEST_F(TlsServerTest, RejectionReportsAreRateLimited) {
+  Start(Mutual());
+  for (int i = 0; i < 40; i++) {
+    int fd = testing::Connect(port_);
+    ASSERT_TRUE(testing::SendRaw(fd, "GET / HTTP/1.1\r\n\r\n"));
+    char c;
+    recv(fd, &c, 1, 0);  // closed by the server
+    close(fd);
+  }
+  std::vector<std::string> r = Rejections();
+  EXPECT_GE(r.size(), 10u);
+  EXPECT_LE(r.size(), 20u);  // at most 10 per second, and the loop took < 2 s
+}
+
 TEST_F(TlsServerTest, RotatedCertificateIsServedWhileALiveClientKeepsWorking) {
   const std::string cert = P("live-cert.pem"), key = P("live-key.pem");
   std::filesystem::copy_file(P("server.pem"), cert, std::filesystem::copy_options::overwrite_existing);

@@ -55,6 +55,13 @@ def ctl(endpoints, *args, timeout_s=30):
     return p.returncode, p.stdout, p.stderr
 
 
+def kill_members(ms):
+    for m in ms:
+        if m.proc and m.proc.poll() is None:
+            m.proc.kill()
+            m.proc.wait()
+
+
 def wait_healthy(members, timeout_s=40):
     deadline = time.time() + timeout_s
     while time.time() < deadline:
@@ -104,10 +111,7 @@ def scenario(binary):
         code, _, _ = ctl([ms[0].client], "get", "k1", "--cert", P("other.pem"), "--key", P("other-key.pem"))
         out["client cert from another CA refused"] = code != 0
     finally:
-        for m in ms:
-            if m.proc and m.proc.poll() is None:
-                m.proc.kill()
-                m.proc.wait()
+        kill_members(ms)
     return out
 
 
@@ -132,10 +136,7 @@ def auto_tls_scenario(binary):
         out["peer certs"] = all(os.path.exists(os.path.join(m.dir, "data", "fixtures", "peer", "cert.pem"))
                                 for m in ms)
     finally:
-        for m in ms:
-            if m.proc and m.proc.poll() is None:
-                m.proc.kill()
-                m.proc.wait()
+        kill_members(ms)
     return out
 
 
