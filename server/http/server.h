@@ -83,7 +83,9 @@ struct TlsRejection {
 class Server {
  public:
   struct Options {
-    size_t max_handlers = 1024;  // concurrent HTTP/1 requests being handled (worker threads)
+    // Concurrent HTTP/1 requests being handled (worker threads, made on demand). A gateway watch
+    // stream holds one for its life, so this is generous: requests beyond it wait in FIFO order.
+    size_t max_handlers = 4096;
     RequestParser::Limits limits;
     std::chrono::milliseconds pending_timeout{10000};  // accept -> classified (TLS: + handshake)
     std::chrono::milliseconds idle_timeout{120000};    // keep-alive HTTP/1 between requests
