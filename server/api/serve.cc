@@ -234,6 +234,21 @@ int RunServe(int argc, char** argv) {
   }
   // Step 1c: client TLS: every certificate, key, CA and CRL file is read now (never weaker than
   // asked: an https:// URL is TLS or the server does not start).
+  RaiseOpenFileLimit();
+  std::shared_ptr<tls::ServerContext> client_tls;
+  if (Status st = MakeClientTls(config, lg, &client_tls); !st.ok()) {
+    lg.Error("failed to set up client TLS", {logging::Error(st)});
+    return 1;
+  }
+  // Step 1d: peer TLS files (checked before anything is written).
+  if (!config.peer_tls.crl_file.empty()) {
+    std::ifstream crl(config.peer_tls.crl_file);
+    if (!crl) {
+      lg.Error("failed to read --peer-crl-file", {logging::String("path", config.peer_tls.crl_file),
+                                                  logging::String("error", strerror(errno))});
+      return 1;
+    }
+  }
   // --peer-auto-tls (etcd's PeerSelfCert): a self-signed pair in <data-dir>/fixtures/peer, peers
   // dialled without verification; any --peer-trusted-ca-file/--peer-client-cert-auth still apply.
   bool peer_auto_tls = false;
@@ -255,20 +270,6 @@ int RunServe(int argc, char** argv) {
             {logging::String("cert-file", config.peer_tls.cert_file)});
   } else if (config.peer_tls.auto_tls) {
     lg.Warn("ignoring peer auto TLS since certs given");
-  }
-  if (!config.peer_tls.crl_file.empty()) {
-    std::ifstream crl(config.peer_tls.crl_file);
-    if (!crl) {
-      lg.Error("failed to read --peer-crl-file", {logging::String("path", config.peer_tls.crl_file),
-                                                  logging::String("error", strerror(errno))});
-      return 1;
-    }
-  }
-  RaiseOpenFileLimit();
-  std::shared_ptr<tls::ServerContext> client_tls;
-  if (Status st = MakeClientTls(config, lg, &client_tls); !st.ok()) {
-    lg.Error("failed to set up client TLS", {logging::Error(st)});
-    return 1;
   }
 
   // Step 2: data dir layout.
