@@ -137,7 +137,9 @@ struct Server::Loop : std::enable_shared_from_this<Server::Loop> {
   std::list<Conn*> idle;
   size_t busy = 0;
   bool accepting_stopped = false;
-  bool accept_retry = false;  // out of fds with nothing to evict: retry on the next tick
+  bool accept_retry = false;    // a listener may have more waiting: retry at once
+  bool accept_starved = false;  // out of fds with nothing to evict: retry 100 ms later
+  Clock::time_point accept_starved_since;
   Clock::time_point stop_deadline;
   // Rejection log rate limit: 10 per second.
   Clock::time_point reject_window;
@@ -279,7 +281,8 @@ void Server::Loop::OnListener(Listener* l) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
         if (EvictOldest()) continue;
-        accept_retry = true;
+        accept_starved = true;
+        accept_starved_since = Clock::now();
       }
       return;
     }
@@ -553,8 +556,10 @@ void Server::Loop::Run() {
     DrainReturned();
     const Clock::time_point now = Clock::now();
     Expire(now);
-    if (accept_retry && !accepting_stopped) {
+    if ((accept_retry || (accept_starved && now - accept_starved_since >= std::chrono::milliseconds(100))) &&
+        !accepting_stopped) {
       accept_retry = false;
+      accept_starved = false;
       std::vector<Listener*> ls;
       {
         std::lock_guard<std::mutex> lock(mu);
