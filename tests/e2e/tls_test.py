@@ -147,13 +147,18 @@ f.expect_eq("auto-tls: cairn", r["cairn"], {"put": (0, "OK"), "cert": True, "ver
 def versions(flags):
     srv = tls_lib.TlsServer(cairn, SERVER_ONLY + flags, ["--cacert", P("ca.pem")]).start()
     try:
-        return {v: tls_lib.s_client(srv.client_port, [v, "-CAfile", P("ca.pem")])[0] for v in ("-tls1_2", "-tls1_3")}
+        out = {v: tls_lib.s_client(srv.client_port, [v, "-CAfile", P("ca.pem")])[0] for v in ("-tls1_2", "-tls1_3")}
+        for label, args in (("curl --tlsv1.3", ["--tlsv1.3"]), ("curl --tls-max 1.2", ["--tls-max", "1.2"])):
+            out[label] = tls_lib.curl(["--cacert", P("ca.pem")] + args + [srv.endpoint + "/health"])[0] == 0
+        return out
     finally:
         srv.stop()
 
 
-f.expect_eq("--tls-max-version TLS1.2", versions(["--tls-max-version", "TLS1.2"]), {"-tls1_2": 0, "-tls1_3": 1})
-f.expect_eq("--tls-min-version TLS1.3", versions(["--tls-min-version", "TLS1.3"]), {"-tls1_2": 1, "-tls1_3": 0})
+f.expect_eq("--tls-max-version TLS1.2", versions(["--tls-max-version", "TLS1.2"]),
+            {"-tls1_2": 0, "-tls1_3": 1, "curl --tlsv1.3": False, "curl --tls-max 1.2": True})
+f.expect_eq("--tls-min-version TLS1.3", versions(["--tls-min-version", "TLS1.3"]),
+            {"-tls1_2": 1, "-tls1_3": 0, "curl --tlsv1.3": True, "curl --tls-max 1.2": False})
 
 
 # The same TLS from ETCD_* variables and from --config-file's client-transport-security block.
