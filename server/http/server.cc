@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <list>
 #include <mutex>
@@ -127,10 +128,16 @@ struct Server::Loop : std::enable_shared_from_this<Server::Loop> {
   std::mutex mu;
   std::vector<std::unique_ptr<Listener>> listeners;  // guarded by mu; entries never move
   std::vector<std::pair<std::shared_ptr<Conn>, bool>> returned;  // from workers: conn, keep alive
+  std::vector<std::pair<std::shared_ptr<Conn>, std::shared_ptr<Conn>>> adopted;  // relay, inner
   bool stop_accepting_requested = false;
   bool stop_requested = false;
 
+  // Set before the threads start: the loops that run established TLS relays (round robin; this
+  // loop included), so TLS crypto and copies spread over cores while this loop keeps accepting.
+  std::vector<Loop*> relay_loops;
+
   // Loop thread only.
+  size_t next_relay_loop = 0;
   std::unordered_map<int, std::shared_ptr<Conn>> by_fd;
   std::list<Conn*> pending;
   std::unordered_map<std::string, std::list<Conn*>> pending_by_source;
@@ -190,6 +197,7 @@ struct Server::Loop : std::enable_shared_from_this<Server::Loop> {
   void Expire(Clock::time_point now);
   void DoStopAccepting();
   void DrainReturned();
+  void Adopt(const std::shared_ptr<Conn>& relay, const std::shared_ptr<Conn>& inner);
 };
 
 // ---------------------------------------------------------------------------- pending bounds
@@ -350,17 +358,12 @@ void Server::Loop::Handshake(const std::shared_ptr<Conn>& c) {
   RemovePending(c.get());
   c->common_name = tls::VerifiedCommonName(c->ssl);
   const int tcp = c->fd;
+  Unregister(tcp);  // `c` stays alive: the caller holds it
   c->relay = std::make_unique<TlsRelay>(c->ssl, tcp, sv[0]);
   c->ssl = nullptr;
   c->fd = -1;
   c->state = Conn::State::kRelay;
   c->identity_fd = sv[1];
-  by_fd[sv[0]] = c;
-  epoll_event ev{};
-  ev.events = kConnEvents;
-  ev.data.u64 = static_cast<uint64_t>(sv[0]);
-  epoll_ctl(epfd, EPOLL_CTL_ADD, sv[0], &ev);
-
   auto inner = std::make_shared<Conn>(counters);
   inner->fd = sv[1];
   inner->listener = c->listener;
@@ -370,8 +373,31 @@ void Server::Loop::Handshake(const std::shared_ptr<Conn>& c) {
   inner->common_name = c->common_name;
   inner->relay_owner = c;
   inner->state = Conn::State::kSniff;
+  Loop* target = relay_loops.empty() ? this : relay_loops[next_relay_loop++ % relay_loops.size()];
+  if (target == this) {
+    Adopt(c, inner);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(target->mu);
+    target->adopted.emplace_back(c, inner);
+  }
+  target->Wake();
+}
+
+// Takes an established TLS connection (relay and plaintext inner end) into this loop.
+void Server::Loop::Adopt(const std::shared_ptr<Conn>& c, const std::shared_ptr<Conn>& inner) {
+  if (stopping) return;  // both are closed by their destructors
+  by_fd[c->relay->tcp_fd()] = c;
+  by_fd[c->relay->pair_fd()] = c;
+  for (int fd : {c->relay->tcp_fd(), c->relay->pair_fd()}) {
+    epoll_event ev{};
+    ev.events = kConnEvents;
+    ev.data.u64 = static_cast<uint64_t>(fd);
+    epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+  }
   AddPending(inner.get());
-  Register(inner, sv[1]);
+  Register(inner, inner->fd);
   if (!c->relay->Pump()) Close(c.get());
 }
 
@@ -503,10 +529,13 @@ void Server::Loop::DoStopAccepting() {
 
 void Server::Loop::DrainReturned() {
   std::vector<std::pair<std::shared_ptr<Conn>, bool>> items;
+  std::vector<std::pair<std::shared_ptr<Conn>, std::shared_ptr<Conn>>> relays;
   {
     std::lock_guard<std::mutex> lock(mu);
     items.swap(returned);
+    relays.swap(adopted);
   }
+  for (auto& [relay, inner] : relays) Adopt(relay, inner);
   for (auto& [c, keep] : items) {
     busy--;
     if (!keep || stopping) {
@@ -712,18 +741,29 @@ Server::Server(Options options, std::shared_ptr<const Mux> mux)
     : Server(std::move(options),
              [mux = std::move(mux)](const Request& r, Response* w) { mux->Serve(r, w); }) {}
 
-Server::Server(Options options, Handler handler)
-    : loop_(std::make_shared<Loop>(std::move(options), std::move(handler))) {
+Server::Server(Options options, Handler handler) {
   // OpenSSL writes TLS records with write(2), not send(MSG_NOSIGNAL): a client that went away
   // must not kill the process. Process-wide, as Go's runtime does for sockets.
   ::signal(SIGPIPE, SIG_IGN);
-  loop_->epfd = epoll_create1(EPOLL_CLOEXEC);
-  loop_->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.u64 = kWakeTag;
-  epoll_ctl(loop_->epfd, EPOLL_CTL_ADD, loop_->wakefd, &ev);
-  thread_ = std::thread([loop = loop_] { loop->Run(); });
+  // TLS servers run relays on up to 4 loops (one per core); plaintext needs one.
+  const size_t n = options.tls ? std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4) : 1;
+  auto counters = std::make_shared<Counters>();
+  for (size_t i = 0; i < n; i++) {
+    auto loop = std::make_shared<Loop>(options, handler);
+    loop->counters = counters;
+    loop->epfd = epoll_create1(EPOLL_CLOEXEC);
+    loop->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = kWakeTag;
+    epoll_ctl(loop->epfd, EPOLL_CTL_ADD, loop->wakefd, &ev);
+    loops_.push_back(std::move(loop));
+  }
+  loop_ = loops_[0];
+  if (n > 1) {
+    for (auto& l : loops_) loop_->relay_loops.push_back(l.get());
+  }
+  for (auto& l : loops_) threads_.emplace_back([loop = l] { loop->Run(); });
 }
 
 Server::~Server() { Stop(); }
@@ -750,22 +790,28 @@ Status Server::Listen(const std::string& host_port, GrpcHandoff handoff, int* bo
 }
 
 void Server::StopAccepting() {
-  {
-    std::lock_guard<std::mutex> lock(loop_->mu);
-    loop_->stop_accepting_requested = true;
+  for (auto& l : loops_) {
+    {
+      std::lock_guard<std::mutex> lock(l->mu);
+      l->stop_accepting_requested = true;
+    }
+    l->stopping = true;
+    l->Wake();
   }
-  loop_->stopping = true;
-  loop_->Wake();
 }
 
 void Server::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(loop_->mu);
-    loop_->stop_requested = true;
+  for (auto& l : loops_) {
+    {
+      std::lock_guard<std::mutex> lock(l->mu);
+      l->stop_requested = true;
+    }
+    l->stopping = true;
+    l->Wake();
   }
-  loop_->stopping = true;
-  loop_->Wake();
-  if (thread_.joinable()) thread_.join();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
 }
 
 size_t Server::ActiveConnections() { return loop_->counters->active.load(); }

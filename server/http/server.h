@@ -1,9 +1,10 @@
 // Server: the client front door. Listeners that serve HTTP/1.x from a handler and, like etcd's
 // cmux, hand HTTP/2 connections (gRPC) on the same port to a callback; optionally behind TLS.
 //
-// One event-loop thread per Server (epoll, edge-triggered, non-blocking sockets) does, for every
-// connection, everything up to a complete request: no thread waits on a connection that has not
-// sent a whole request.
+// Event-loop threads (epoll, edge-triggered, non-blocking sockets) do, for every connection,
+// everything up to a complete request: no thread waits on a connection that has not sent a whole
+// request. One loop accepts, sniffs and handshakes; a TLS Server has up to 4 loops (one per core)
+// and hands each established TLS connection (its relay and plaintext end) to the next in turn.
 //   1. Accept. The connection is "pending" until it is classified (and, on TLS, handshaken). At
 //      most `max_pending_per_source` pending connections per source IP and `max_pending` in all:
 //      beyond either bound the OLDEST pending one is closed, so idle or slow sockets can never lock
@@ -46,6 +47,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "base/status.h"
 #include "server/http/message.h"
@@ -123,8 +125,9 @@ class Server {
   struct Loop;  // server.cc
 
  private:
-  std::shared_ptr<Loop> loop_;
-  std::thread thread_;
+  std::vector<std::shared_ptr<Loop>> loops_;  // [0] accepts and handshakes; all run TLS relays
+  std::shared_ptr<Loop> loop_;                // loops_[0]
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace cairn::http
