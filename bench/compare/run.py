@@ -69,8 +69,10 @@ def kill_all():
 class Cluster:
     """`members` processes of `binary` with etcd's flags on loopback; data under `root`."""
 
-    def __init__(self, label, binary, root, members):
+    def __init__(self, label, binary, root, members, tls=False):
         self.label, self.binary, self.root, self.members = label, binary, root, members
+        self.tls = tls
+        self.scheme = "https" if tls else "http"
         self.procs, self.client_ports, self.logs = [], [], []
 
     def start(self, bench, ready_timeout_s):
@@ -85,14 +87,14 @@ class Cluster:
                 self.binary,
                 "--name", name,
                 "--data-dir", os.path.join(self.root, name + ".etcd"),
-                "--listen-client-urls", "http://127.0.0.1:%d" % self.client_ports[i],
-                "--advertise-client-urls", "http://127.0.0.1:%d" % self.client_ports[i],
+                "--listen-client-urls", "%s://127.0.0.1:%d" % (self.scheme, self.client_ports[i]),
+                "--advertise-client-urls", "%s://127.0.0.1:%d" % (self.scheme, self.client_ports[i]),
                 "--listen-peer-urls", "http://127.0.0.1:%d" % peer_ports[i],
                 "--initial-advertise-peer-urls", "http://127.0.0.1:%d" % peer_ports[i],
                 "--initial-cluster", cluster,
                 "--initial-cluster-state", "new",
                 "--initial-cluster-token", "bench-compare",
-            ]
+            ] + (tls_server_flags() if self.tls else [])
             log = open(os.path.join(self.root, name + ".log"), "wb")
             self.logs.append(log.name)
             p = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -112,14 +114,16 @@ class Cluster:
     def _ready(self, bench, endpoint):
         # A linearizable range through the benchmark client: works for any etcd-API server.
         try:
-            r = subprocess.run(shlex.split(bench) + ["--endpoints", endpoint, "--output", "json", "--dial-timeout", "1s",
-                                "range", "bench-compare-ready", "--total", "1"],
+            r = subprocess.run(shlex.split(bench) + ["--endpoints", endpoint, "--output", "json", "--dial-timeout", "1s"]
+                               + (tls_client_flags() if self.tls else []) + ["range", "bench-compare-ready", "--total", "1"],
                                capture_output=True, text=True, timeout=10)
             return r.returncode == 0 and json.loads(r.stdout).get("failures", 1) == 0
         except Exception:
             return False
 
     def endpoints(self):
+        if self.tls:
+            return ["https://127.0.0.1:%d" % p for p in self.client_ports]
         return ["127.0.0.1:%d" % p for p in self.client_ports]
 
     def pids(self):
@@ -226,6 +230,32 @@ class Sampler:
 # Workloads
 
 
+# Mutual-TLS workloads (tls=True): one test PKI made by the real openssl CLI at start-up
+# (server/tls/testdata/make_certs.sh), servers on https:// client URLs with --cert-file,
+# --key-file and --trusted-ca-file, the benchmark client with --cacert/--cert/--key.
+PKI = {"dir": None}
+
+
+def tls_server_flags():
+    d = PKI["dir"]
+    return ["--cert-file", os.path.join(d, "server.pem"), "--key-file", os.path.join(d, "server-key.pem"),
+            "--trusted-ca-file", os.path.join(d, "ca.pem")]
+
+
+def tls_client_flags():
+    d = PKI["dir"]
+    return ["--cacert", os.path.join(d, "ca.pem"), "--cert", os.path.join(d, "client.pem"), "--key",
+            os.path.join(d, "client-key.pem")]
+
+
+def make_pki(repo, work_dir):
+    d = os.path.join(work_dir, "pki")
+    shutil.rmtree(d, ignore_errors=True)
+    subprocess.run(["sh", os.path.join(repo, "server/tls/testdata/make_certs.sh"), d], check=True,
+                   capture_output=True, timeout=60)
+    PKI["dir"] = d
+
+
 def W(name, members, steps, target, kind="rps", **extra):
     return dict(name=name, members=members, steps=steps, target=target, kind=kind, **extra)
 
@@ -272,24 +302,29 @@ def workloads(quick):
           [(["--conns", "100", "watch-fanout", "--watchers", "1000", "--put-total", str(100 if q else 1000),
              "--rate", "200", "--put-clients", "4"], "report")], "", kind="fanout", report_key="delivery"),
         W("put 1000 clients, 3 members", 3, [(put_1000, "report")], "≥ 2× etcd's requests/s", kind="rps3"),
+        W("mutual-TLS put 1000 clients", 1, [(put_1000, "report")], "≥ 2× etcd's requests/s (both with mutual TLS)",
+          kind="put", tls=True),
+        W("mutual-TLS serializable range 1000 clients", 1, [seed_foo, (rng("s"), "report")],
+          "≥ 3× etcd's requests/s (both with mutual TLS)", kind="range", tls=True),
     ]
 
 
-def run_bench(bench, endpoints, args, timeout_s):
-    cmd = shlex.split(bench) + ["--endpoints", ",".join(endpoints), "--output", "json"] + args
+def run_bench(bench, endpoints, args, timeout_s, tls=False):
+    cmd = shlex.split(bench) + ["--endpoints", ",".join(endpoints), "--output", "json"] + (
+        tls_client_flags() if tls else []) + args
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
     if r.returncode not in (0, 2):
         raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd), r.returncode, r.stderr.strip()[-500:]))
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def put_foo(endpoints):
+def put_foo(endpoints, tls=False):
     """etcd's benchmark docs put key foo (256 B) before range runs; use etcdctl if present."""
     ctl = shutil.which("etcdctl")
     if ctl is None:
         return
-    subprocess.run([ctl, "--endpoints", endpoints[0], "put", "foo", "x" * 256], env=dict(os.environ, ETCDCTL_API="3"),
-                   capture_output=True, timeout=30)
+    subprocess.run([ctl, "--endpoints", endpoints[0]] + (tls_client_flags() if tls else []) + ["put", "foo", "x" * 256],
+                   env=dict(os.environ, ETCDCTL_API="3"), capture_output=True, timeout=30)
 
 
 def summarize(w, report, proc):
@@ -375,7 +410,8 @@ def stop_perf(perf):
 
 
 def run_workload(w, side, binary, args, root):
-    cluster = Cluster(side, binary, os.path.join(root, side), w["members"])
+    tls = w.get("tls", False)
+    cluster = Cluster(side, binary, os.path.join(root, side), w["members"], tls=tls)
     try:
         err = cluster.start(args.bench, 30 if w["members"] == 1 else 40)
         if err:
@@ -384,13 +420,13 @@ def run_workload(w, side, binary, args, root):
         result = None
         for step, role in w["steps"]:
             if step == "put-foo":
-                put_foo(cluster.endpoints())
+                put_foo(cluster.endpoints(), tls=tls)
                 continue
             sampler = Sampler(cluster.pids())
             perf = start_perf(cluster, w) if args.perf and side == "cairn" and role == "report" else None
             sampler.start()
             try:
-                report = run_bench(args.bench, cluster.endpoints(), step, args.bench_timeout)
+                report = run_bench(args.bench, cluster.endpoints(), step, args.bench_timeout, tls=tls)
             finally:
                 proc = sampler.stop()
                 profile = stop_perf(perf)
@@ -700,6 +736,8 @@ def main():
         versions = {"etcd": version_of(args.etcd), "cairn": version_of(args.cairn)}
         selected = [w for w in workloads(args.quick)
                     if not args.only or any(s.strip() and s.strip() in w["name"] for s in args.only.split(","))]
+        if any(w.get("tls") for w in selected):
+            make_pki(repo, args.work_dir)
         results = []
         for i, w in enumerate(selected):
             runs = {"etcd": [], "cairn": []}

@@ -24,12 +24,14 @@ class Recorder final : public PeerHandler {
  public:
   Status Receive(Message m) override {
     received_++;
+    by_sender_[m.from & 7]++;
     return Status::Ok();
   }
   Status ReceiveSnapshot(Message, const std::string&) override { return Status::Ok(); }
   void ReportUnreachable(NodeId) override { unreachable_++; }
   void ReportSnapshot(NodeId, bool) override {}
   std::atomic<int> received_{0};
+  std::atomic<int> by_sender_[8] = {};
   std::atomic<int> unreachable_{0};
 };
 
@@ -148,6 +150,53 @@ TEST_F(TlsTest, PlaintextClientIsRefused) {
   ASSERT_TRUE(t1->AddPeer(2, "http://127.0.0.1:" + std::to_string(t2->port())).ok());
   EXPECT_TRUE(SendUntil(*t1, 1, 2, [&] { return h1.unreachable_ > 0; }));
   EXPECT_EQ(h2.received_.load(), 0);
+}
+
+TEST_F(TlsTest, AllowedHostnameMatchesASan) {
+  Recorder h1, h2, h3;
+  std::unique_ptr<GrpcTransport> t1, t2, t3;
+  ASSERT_TRUE(Start(1, Tls("member1"), &h1, &t1).ok());
+  TlsOptions good = Tls("member2");
+  good.allowed_hostname = "127.0.0.1";  // the test certificates' IP SAN
+  ASSERT_TRUE(Start(2, good, &h2, &t2).ok());
+  TlsOptions bad = Tls("member2");
+  bad.allowed_hostname = "etcd.example.com";
+  ASSERT_TRUE(Start(3, bad, &h3, &t3).ok());
+  ASSERT_TRUE(t1->AddPeer(2, "https://127.0.0.1:" + std::to_string(t2->port())).ok());
+  ASSERT_TRUE(t1->AddPeer(3, "https://127.0.0.1:" + std::to_string(t3->port())).ok());
+  EXPECT_TRUE(SendUntil(*t1, 1, 2, [&] { return h2.received_ > 0; }));
+  EXPECT_TRUE(SendUntil(*t1, 1, 3, [&] { return h1.unreachable_ > 0; }));
+  EXPECT_EQ(h3.received_.load(), 0);
+}
+
+// --peer-crl-file with a CRL made by the real `openssl ca` (server/tls/testdata/make_certs.sh).
+TEST_F(TlsTest, RevokedPeerIsRefused) {
+  const std::string pki = *dir_ + "/pki";
+  ASSERT_EQ(std::system(("sh server/tls/testdata/make_certs.sh " + pki + " >/dev/null 2>&1").c_str()), 0);
+  auto opts = [&](const std::string& name) {
+    TlsOptions t;
+    t.cert_file = pki + "/" + name + ".pem";
+    t.key_file = pki + "/" + name + "-key.pem";
+    t.trusted_ca_file = pki + "/ca.pem";
+    t.client_cert_auth = true;
+    return t;
+  };
+  Recorder h1, h2, h3;
+  std::unique_ptr<GrpcTransport> t1, t2, t3;
+  TlsOptions server = opts("server");
+  server.crl_file = pki + "/crl.pem";
+  ASSERT_TRUE(Start(1, server, &h1, &t1).ok());
+  ASSERT_TRUE(Start(2, opts("client"), &h2, &t2).ok());
+  ASSERT_TRUE(Start(3, opts("revoked"), &h3, &t3).ok());
+  ASSERT_TRUE(t2->AddPeer(1, "https://127.0.0.1:" + std::to_string(t1->port())).ok());
+  ASSERT_TRUE(t3->AddPeer(1, "https://127.0.0.1:" + std::to_string(t1->port())).ok());
+  EXPECT_TRUE(SendUntil(*t2, 2, 1, [&] { return h1.by_sender_[2] > 0; }));
+  EXPECT_TRUE(SendUntil(*t3, 3, 1, [&] { return h3.unreachable_ > 0; }));
+  for (int i = 0; i < 20; i++) {
+    t3->Send({Heartbeat(3, 1)});
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_EQ(h1.by_sender_[3].load(), 0);  // the revoked member's heartbeats never arrive
 }
 
 }  // namespace

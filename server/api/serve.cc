@@ -4,6 +4,7 @@
 #include <grpcpp/server_posix.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -36,6 +37,8 @@
 #include "server/flags/startup.h"
 #include "server/http/handlers.h"
 #include "server/http/server.h"
+#include "server/tls/self_signed.h"
+#include "server/tls/server_context.h"
 #include "server/logging/logger.h"
 #include "server/metrics/etcd_metrics.h"
 #include "server/metrics/peer_metrics_observer.h"
@@ -88,6 +91,8 @@ raft::transport::TlsOptions PeerTls(const flags::ServerConfig& c) {
   t.trusted_ca_file = c.peer_tls.trusted_ca_file;
   t.client_cert_auth = c.peer_tls.client_cert_auth;
   t.allowed_cn = c.peer_tls.allowed_cn;
+  t.allowed_hostname = c.peer_tls.allowed_hostname;
+  t.crl_file = c.peer_tls.crl_file;
   return t;
 }
 
@@ -140,6 +145,52 @@ Status CheckListenAddresses(const flags::ServerConfig& config) {
   return Status::Ok();
 }
 
+bool AnyHttps(const std::vector<flags::Url>& urls) {
+  return std::any_of(urls.begin(), urls.end(), [](const flags::Url& u) { return u.scheme == "https"; });
+}
+
+// The client TLS context (docs/security.md), when any client, client-http or metrics URL is
+// https. Reads every file now, so a bad one stops the start before the data dir exists; only
+// --auto-tls writes (<data-dir>/fixtures/client, as etcd).
+Status MakeClientTls(const flags::ServerConfig& c, Logger& lg, std::shared_ptr<tls::ServerContext>* out) {
+  if (!AnyHttps(c.listen_client_urls) && !AnyHttps(c.listen_client_http_urls) &&
+      !AnyHttps(c.listen_metrics_urls)) {
+    return Status::Ok();
+  }
+  tls::ServerTlsOptions o;
+  o.cert_file = c.client_tls.cert_file;
+  o.key_file = c.client_tls.key_file;
+  o.trusted_ca_file = c.client_tls.trusted_ca_file;
+  o.crl_file = c.client_tls.crl_file;
+  o.client_cert_auth = c.client_tls.client_cert_auth;
+  o.allowed_hostname = c.client_tls.allowed_hostname;
+  o.cipher_suites = c.cipher_suites;
+  o.min_version = c.tls_min_version;
+  o.max_version = c.tls_max_version;
+  if (c.client_tls.Empty() && c.client_tls.auto_tls) {
+    std::vector<std::string> hosts;
+    for (const flags::Url& u : c.listen_client_urls) hosts.push_back(u.host);
+    const std::string dir = c.data_dir + "/fixtures/client";
+    CAIRN_RETURN_IF_ERROR(tls::EnsureSelfSignedCert(dir, hosts, static_cast<int>(c.self_signed_cert_validity_years),
+                                                    /*client_auth=*/false, &o.cert_file, &o.key_file));
+    lg.Info("automatically generated or reused self-signed client certificate",
+            {logging::String("cert-file", o.cert_file), logging::String("key-file", o.key_file)});
+  } else if (c.client_tls.auto_tls) {
+    lg.Warn("ignoring client auto TLS since certs given");
+  }
+  return tls::ServerContext::Create(o, out);
+}
+
+// Go's RLIMIT_NOFILE raise (os package, Go >= 1.19): the front door holds one fd per pending
+// connection and evicts the oldest when fds run out, so give it the hard limit.
+void RaiseOpenFileLimit() {
+  rlimit r{};
+  if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &r);
+  }
+}
+
 }  // namespace
 
 int RunServe(int argc, char** argv) {
@@ -186,6 +237,45 @@ int RunServe(int argc, char** argv) {
   if (Status st = CheckListenAddresses(config); !st.ok()) {
     lg.Error("failed to listen", {logging::Error(st)});
     return 1;
+  }
+  // Step 1c: client TLS: every certificate, key, CA and CRL file is read now (never weaker than
+  // asked: an https:// URL is TLS or the server does not start).
+  RaiseOpenFileLimit();
+  std::shared_ptr<tls::ServerContext> client_tls;
+  if (Status st = MakeClientTls(config, lg, &client_tls); !st.ok()) {
+    lg.Error("failed to set up client TLS", {logging::Error(st)});
+    return 1;
+  }
+  // Step 1d: peer TLS files (checked before anything is written).
+  if (!config.peer_tls.crl_file.empty()) {
+    std::ifstream crl(config.peer_tls.crl_file);
+    if (!crl) {
+      lg.Error("failed to read --peer-crl-file", {logging::String("path", config.peer_tls.crl_file),
+                                                  logging::String("error", strerror(errno))});
+      return 1;
+    }
+  }
+  // --peer-auto-tls (etcd's PeerSelfCert): a self-signed pair in <data-dir>/fixtures/peer, peers
+  // dialled without verification; any --peer-trusted-ca-file/--peer-client-cert-auth still apply.
+  bool peer_auto_tls = false;
+  if (config.peer_tls.auto_tls && config.peer_tls.Empty() &&
+      std::any_of(config.listen_peer_urls.begin(), config.listen_peer_urls.end(),
+                  [](const flags::Url& u) { return u.scheme == "https"; })) {
+    std::vector<std::string> hosts;
+    for (const flags::Url& u : config.listen_peer_urls) hosts.push_back(u.host);
+    if (Status st = tls::EnsureSelfSignedCert(config.data_dir + "/fixtures/peer", hosts,
+                                              static_cast<int>(config.self_signed_cert_validity_years),
+                                              /*client_auth=*/true, &config.peer_tls.cert_file,
+                                              &config.peer_tls.key_file);
+        !st.ok()) {
+      lg.Error("failed to get peer self-signed certs", {logging::Error(st)});
+      return 1;
+    }
+    peer_auto_tls = true;
+    lg.Info("automatically generated or reused self-signed peer certificate",
+            {logging::String("cert-file", config.peer_tls.cert_file)});
+  } else if (config.peer_tls.auto_tls) {
+    lg.Warn("ignoring peer auto TLS since certs given");
   }
 
   // Step 2: data dir layout.
@@ -239,13 +329,8 @@ int RunServe(int argc, char** argv) {
   }
 
   // Step 4: the cluster: who we are, whom to talk to (cluster_start.h), the peer transport.
-  const raft::transport::TlsOptions peer_tls = PeerTls(config);
-  if ((config.peer_tls.auto_tls && config.peer_tls.Empty()) || !config.peer_tls.crl_file.empty()) {
-    lg.Error(
-        "--peer-auto-tls and --peer-crl-file are not supported by Cairn yet; give --peer-cert-file, "
-        "--peer-key-file and --peer-trusted-ca-file instead");
-    return 1;
-  }
+  raft::transport::TlsOptions peer_tls = PeerTls(config);
+  peer_tls.skip_server_verify = peer_auto_tls;
   // Served on the peer URL too: a joining member reads the membership there, and members forward
   // to the leader what only it can answer (leader_channel.h).
   LeaderChannel leader_channel(peer_tls);
@@ -504,7 +589,31 @@ int RunServe(int argc, char** argv) {
   if (!http_separate) InstallHttpEndpoints(client_mux.get(), server.get(), true);
   std::vector<std::unique_ptr<http::Server>> listeners;
   auto listen = [&](const flags::Url& url, http::Handler handler, http::GrpcHandoff h, const char* what) {
-    auto s = std::make_unique<http::Server>(http::Server::Options{}, std::move(handler));
+    http::Server::Options options;
+    const bool secure = url.scheme == "https";
+    if (secure) {
+      options.tls = client_tls;
+      options.on_tls_rejected = [&lg](const http::TlsRejection& r) {  // etcd's shape; rate-limited
+        if (r.suppressed == 0) {
+          lg.Warn("rejected connection",
+                  {logging::String("remote-addr", r.remote_addr), logging::String("server-name", r.server_name),
+                   logging::String("error", r.error)});
+        } else {
+          lg.Warn("rejected connection",
+                  {logging::String("remote-addr", r.remote_addr), logging::String("server-name", r.server_name),
+                   logging::String("error", r.error), logging::Uint("suppressed-since-last", r.suppressed)});
+        }
+      };
+      options.on_tls_reload_failed = [&lg](const std::string& why) {
+        lg.Warn("failed to reload TLS files; serving with the previous ones", {logging::String("error", why)});
+      };
+    } else if (!config.client_tls.Empty() || config.client_tls.client_cert_auth) {
+      lg.Warn(config.client_tls.Empty()
+                  ? "scheme is HTTP while --client-cert-auth is enabled; ignoring client cert auth for this URL"
+                  : "scheme is HTTP while key and cert files are present; ignoring key and cert files",
+              {logging::String("client-url", url.String())});
+    }
+    auto s = std::make_unique<http::Server>(options, std::move(handler));
     int port = 0;
     Status st = s->Listen(url.host, std::move(h), &port);
     if (!st.ok()) {
@@ -539,8 +648,12 @@ int RunServe(int argc, char** argv) {
     lg.Info("ready to serve client requests");
     NotifySystemdReady(lg);
     for (const flags::Url& u : config.listen_client_urls) {
-      lg.Warn("serving client traffic insecurely; this is strongly discouraged!",
-              {logging::String("address", u.host)});
+      if (u.scheme == "https") {
+        lg.Info("serving client traffic securely", {logging::String("address", u.host)});
+      } else {
+        lg.Warn("serving client traffic insecurely; this is strongly discouraged!",
+                {logging::String("address", u.host)});
+      }
     }
     int sig = 0;
     sigwait(&signals, &sig);
@@ -549,8 +662,11 @@ int RunServe(int argc, char** argv) {
   }
 
   StopAllWaits();  // waiting Lock/Campaign/Observe calls (gRPC and gateway) end now
-  for (auto& l : listeners) l->Stop();
+  // Shutdown, bounded whatever clients do: stop accepting and end HTTP streams (gRPC's TLS relays
+  // stay up so gRPC can end its streams), give gRPC 2 s, then end everything.
+  for (auto& l : listeners) l->StopAccepting();
   grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  for (auto& l : listeners) l->Stop();
   if (auto_compaction) auto_compaction->Stop();
   peer_handler.Attach(nullptr);
   server->Stop();

@@ -214,7 +214,8 @@ const FlagSpec kFlags[] = {
     {"peer-crl-file", S, "", "Security", "Path to the peer certificate revocation list file.",
      CAIRN_ASSIGN(peer_tls.crl_file), nullptr},
     {"self-signed-cert-validity", U, "1", "Security",
-     "The validity period of the client and peer certificates, unit is year.", nullptr, "uint"},
+     "The validity period of the client and peer certificates, unit is year.",
+     CAIRN_SET(SetUint64(v, &c.self_signed_cert_validity_years)), "uint"},
     {"cipher-suites", S, "", "Security",
      "Comma-separated list of supported TLS cipher suites between client/server and peers (empty will be "
      "auto-populated by Go).",
@@ -227,8 +228,10 @@ const FlagSpec kFlags[] = {
     {"host-whitelist", S, "*", "Security",
      "Acceptable hostnames from HTTP client requests, if server is not secure (empty or * means allow all).",
      nullptr, "string"},
-    {"tls-min-version", S, "TLS1.2", "Security", "Minimum TLS version supported by etcd.", nullptr, "string"},
-    {"tls-max-version", S, "", "Security", "Maximum TLS version supported by etcd.", nullptr, "string"},
+    {"tls-min-version", S, "TLS1.2", "Security", "Minimum TLS version supported by etcd.",
+     CAIRN_ASSIGN(tls_min_version), "string"},
+    {"tls-max-version", S, "", "Security", "Maximum TLS version supported by etcd.", CAIRN_ASSIGN(tls_max_version),
+     "string"},
 
     // ---------------------------------------------------------------- Auth
     {"auth-token", S, "simple", "Auth",

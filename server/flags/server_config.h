@@ -19,7 +19,8 @@ namespace cairn::flags {
 inline constexpr int64_t kDefaultQuotaBackendBytes = int64_t{2} * 1024 * 1024 * 1024;  // 2 GiB
 inline constexpr uint32_t kMaxElectionTimeoutMs = 50000;
 
-// --cert-file & co (client) or --peer-cert-file & co (peer). Parsed only: TLS is not served yet.
+// --cert-file & co (client) or --peer-cert-file & co (peer). Client TLS is served by
+// server/http + server/tls (docs/security.md); peer TLS by raft/transport.
 struct TlsConfig {
   std::string cert_file;
   std::string key_file;
@@ -63,10 +64,13 @@ struct ServerConfig {
   std::string auto_compaction_mode = "periodic";  // --auto-compaction-mode: periodic|revision
   std::string auto_compaction_retention = "0";    // --auto-compaction-retention (0 = off)
 
-  // --- Security (parsed, not served yet) ---
+  // --- Security ---
   TlsConfig client_tls;                    // --cert-file --key-file --trusted-ca-file --client-cert-auth ...
   TlsConfig peer_tls;                      // --peer-cert-file --peer-key-file ...
-  std::vector<std::string> cipher_suites;  // --cipher-suites
+  std::vector<std::string> cipher_suites;  // --cipher-suites (Go names)
+  std::string tls_min_version = "TLS1.2";  // --tls-min-version
+  std::string tls_max_version;             // --tls-max-version ("" = highest)
+  uint64_t self_signed_cert_validity_years = 1;  // --self-signed-cert-validity
 
   // --- Monitoring and logging ---
   std::vector<Url> listen_metrics_urls;                // --listen-metrics-urls

@@ -4,6 +4,7 @@
 
 #include "server/flags/go_values.h"
 #include "server/flags/parse.h"
+#include "server/tls/names.h"
 
 namespace cairn::flags {
 
@@ -42,6 +43,22 @@ Status CheckHostUrls(const char* flag, const std::vector<Url>& urls) {
     if (u.Hostname().empty()) {
       return Status::InvalidArgument(std::string(flag) + " " + Quote(UrlListString(urls)) +
                                      " must be \"host:port\" (unexpected empty host (" + u.String() + "))");
+    }
+  }
+  return Status::Ok();
+}
+
+// embed.configureClientListeners / configurePeerListeners / serveMetrics: a TLS URL needs a
+// certificate (or --auto-tls / --peer-auto-tls). Cairn serves no unix sockets yet: refused.
+Status CheckTlsUrls(const std::vector<Url>& urls, const TlsConfig& tls, const char* kind, const char* flags) {
+  for (const Url& u : urls) {
+    if (u.scheme == "unix" || u.scheme == "unixs") {
+      return Status::InvalidArgument("unix socket URLs are not supported by Cairn yet (" + std::string(kind) +
+                                     " url " + u.String() + ")");
+    }
+    if (u.scheme == "https" && tls.Empty() && !tls.auto_tls) {
+      return Status::InvalidArgument("TLS key/cert (" + std::string(flags) + ") must be provided for " + kind +
+                                     " url " + u.String() + " with HTTPS scheme");
     }
   }
   return Status::Ok();
@@ -120,6 +137,19 @@ Status ValidateServerConfig(const ServerConfig& c) {
   }
   std::chrono::nanoseconds retention;
   CAIRN_RETURN_IF_ERROR(ParseCompactionRetention(c, &retention));
+
+  // TLS (embed.Config.Validate's version/suite checks, then the listeners' scheme checks).
+  CAIRN_RETURN_IF_ERROR(tls::ValidateTlsFlags(c.tls_min_version, c.tls_max_version, c.cipher_suites));
+  constexpr char kClientFlags[] = "--cert-file, --key-file";
+  CAIRN_RETURN_IF_ERROR(CheckTlsUrls(c.listen_client_urls, c.client_tls, "client", kClientFlags));
+  CAIRN_RETURN_IF_ERROR(CheckTlsUrls(c.listen_client_http_urls, c.client_tls, "client", kClientFlags));
+  CAIRN_RETURN_IF_ERROR(CheckTlsUrls(c.listen_metrics_urls, c.client_tls, "metrics", kClientFlags));
+  CAIRN_RETURN_IF_ERROR(CheckTlsUrls(c.listen_peer_urls, c.peer_tls, "peer", "--peer-cert-file, --peer-key-file"));
+  if (!c.peer_tls.allowed_cn.empty() && !c.peer_tls.allowed_hostname.empty()) {
+    return Status::InvalidArgument("AllowedCN and AllowedHostname are mutually exclusive (cn=" +
+                                   Quote(c.peer_tls.allowed_cn) + ", hostname=" +
+                                   Quote(c.peer_tls.allowed_hostname) + ")");
+  }
   return Status::Ok();
 }
 

@@ -25,6 +25,10 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
   std::string body;
   std::string remote_address;  // "127.0.0.1:54321"
+  bool tls = false;             // came in over TLS (an https:// listener)
+  // The verified client certificate's Common Name ("" without TLS or without a client
+  // certificate): etcd's CN-as-user rule for the gateway.
+  std::string tls_common_name;
 
   // The first value of a header (name is case-insensitive), or "".
   std::string_view Header(std::string_view name) const;

@@ -12,16 +12,31 @@ std::mutex& Mu() {
   return mu;
 }
 
-std::unordered_map<int, std::string>& Table() {
-  static auto* table = new std::unordered_map<int, std::string>();
+struct Entry {
+  std::string common_name;
+  uint64_t generation = 0;
+};
+
+std::unordered_map<int, Entry>& Table() {
+  static auto* table = new std::unordered_map<int, Entry>();
   return *table;
 }
 
+uint64_t next_generation = 1;  // guarded by Mu()
+
 }  // namespace
 
-void RegisterPeerIdentity(int fd, std::string common_name) {
+uint64_t RegisterPeerIdentity(int fd, std::string common_name) {
   std::lock_guard<std::mutex> lock(Mu());
-  Table()[fd] = std::move(common_name);
+  const uint64_t generation = next_generation++;
+  Table()[fd] = Entry{std::move(common_name), generation};
+  return generation;
+}
+
+void ForgetPeerIdentity(int fd, uint64_t generation) {
+  std::lock_guard<std::mutex> lock(Mu());
+  auto it = Table().find(fd);
+  if (it != Table().end() && it->second.generation == generation) Table().erase(it);
 }
 
 void ForgetPeerIdentity(int fd) {
@@ -38,7 +53,7 @@ std::string PeerCommonName(std::string_view grpc_peer) {
   if (ec != std::errc() || end != grpc_peer.data() + grpc_peer.size()) return "";
   std::lock_guard<std::mutex> lock(Mu());
   auto it = Table().find(fd);
-  return it == Table().end() ? "" : it->second;
+  return it == Table().end() ? "" : it->second.common_name;
 }
 
 }  // namespace cairn::http

@@ -10,17 +10,24 @@
 // Thread-safety: every function may be called from any thread.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace cairn::http {
 
 // Records `common_name` (may be empty: TLS without a client certificate) for the plaintext fd
-// handed to gRPC. Replaces an earlier entry for the same fd number.
-void RegisterPeerIdentity(int fd, std::string common_name);
+// handed to gRPC. Replaces an earlier entry for the same fd number. Returns the entry's
+// generation for ForgetPeerIdentity(fd, generation).
+uint64_t RegisterPeerIdentity(int fd, std::string common_name);
 
 // Drops the entry for `fd`; call before the fd number can be reused.
 void ForgetPeerIdentity(int fd);
+
+// Drops the entry for `fd` only if it is still the one registered with `generation`: the relay
+// that registered it may notice the end of its connection after gRPC closed the fd and the number
+// was given to a newer connection, whose entry must survive.
+void ForgetPeerIdentity(int fd, uint64_t generation);
 
 // The verified client certificate CN for a gRPC peer string ("fd:17"), or "" when the peer came
 // in without TLS, without a client certificate, or is unknown.

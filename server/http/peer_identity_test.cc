@@ -21,5 +21,14 @@ TEST(PeerIdentityTest, OtherPeerShapesAreUnknown) {
   ForgetPeerIdentity(5);
 }
 
+TEST(PeerIdentityTest, AStaleGenerationDoesNotForgetANewerEntry) {
+  uint64_t old_generation = RegisterPeerIdentity(9, "old");
+  uint64_t new_generation = RegisterPeerIdentity(9, "new");  // fd 9 reused by a newer connection
+  ForgetPeerIdentity(9, old_generation);
+  EXPECT_EQ(PeerCommonName("fd:9"), "new");
+  ForgetPeerIdentity(9, new_generation);
+  EXPECT_EQ(PeerCommonName("fd:9"), "");
+}
+
 }  // namespace
 }  // namespace cairn::http

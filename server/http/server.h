@@ -1,32 +1,50 @@
-// Server: plaintext listeners that serve HTTP/1.x from a Mux and, like etcd's cmux, hand
-// HTTP/2 connections (gRPC) on the same port to a callback.
+// Server: the client front door. Listeners that serve HTTP/1.x from a handler and, like etcd's
+// cmux, hand HTTP/2 connections (gRPC) on the same port to a callback; optionally behind TLS.
 //
-// Per accepted connection (one thread each, at most `max_connections` at once; beyond that the
-// connection is closed at once):
-//   1. Peek (MSG_PEEK, nothing consumed) until the first bytes either equal the HTTP/2 client
-//      preface "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" or diverge from it; give up after
-//      `first_bytes_timeout`.
-//   2. HTTP/2: set O_NONBLOCK and pass the fd to the listener's GrpcHandoff, which owns it from
-//      then on (grpc::AddInsecureChannelFromFd). Without a handoff the connection is closed.
-//   3. HTTP/1.x: read requests (bounded by `limits`), answer each from the Mux, keep the
-//      connection alive between requests until the client closes, asks to close, or stays idle
-//      for `idle_timeout`.
+// Event-loop threads (epoll, edge-triggered, non-blocking sockets) do, for every connection,
+// everything up to a complete request: no thread waits on a connection that has not sent a whole
+// request. One loop accepts, sniffs and handshakes; a TLS Server has up to 4 loops (one per core)
+// and hands each established TLS connection (its relay and plaintext end) to the next in turn.
+//   1. Accept. The connection is "pending" until it is classified (and, on TLS, handshaken). At
+//      most `max_pending_per_source` pending connections per source IP and `max_pending` in all:
+//      beyond either bound the OLDEST pending one is closed, so idle or slow sockets can never lock
+//      a new client out (issue 11). Each must be classified within `pending_timeout` of accept.
+//      When the process runs out of fds, the oldest pending (else idle) connection makes room.
+//   2. TLS listener: the first byte must start a TLS handshake record (0x16), else the connection
+//      is closed without an answer and reported as "tls: first record does not look like a TLS
+//      handshake" (etcd does exactly that). The handshake runs non-blocking; a refused one is
+//      reported through `on_tls_rejected` (rate-limited) and closed. Once established, a
+//      socketpair(AF_UNIX) is made: a TlsRelay (tls_relay.h) moves bytes between the TLS socket
+//      and one end; the other end enters step 3 as a plaintext connection that remembers the
+//      verified client-certificate CN.
+//   3. Sniff: the first bytes either equal the HTTP/2 client preface "PRI * HTTP/2.0..." or
+//      diverge from it. HTTP/2: the fd goes to the listener's GrpcHandoff
+//      (grpc::AddInsecureChannelFromFd), which owns it from then on; for a TLS connection its CN is
+//      first recorded with RegisterPeerIdentity (peer_identity.h) under the fd gRPC will report
+//      as "fd:N", and forgotten when the relay ends. Without a handoff the connection is closed.
+//   4. HTTP/1.x: the loop reads and parses the request head and body (bounded by `limits`); a
+//      complete request goes to a worker thread (worker_pool.h, at most `max_handlers` at once)
+//      that runs the handler and writes the response; a kept-alive connection then returns to
+//      the loop, idle for at most `idle_timeout`.
 //
-// The HTTP code knows nothing of the gRPC services: the handoff is a plain callback. TLS will
-// slot in at step 1 (peek for a TLS ClientHello, then wrap the connection) without changing
-// handlers.
+// Shutdown: StopAccepting() closes the listeners and every connection not handed to gRPC
+// (pending, idle, HTTP/1) and makes running streams end (a stream's ChunkWriter fails once the
+// server stops or its client is gone: the gateway's watch probes it every 500 ms); TLS relays of
+// gRPC connections keep running so gRPC can drain. Stop() also ends the relays and waits at most
+// `stop_grace` for handlers. Neither can hang on a client.
 //
-// Thread-safety: Listen() and Stop() from one controlling thread; handlers run concurrently on
-// connection threads and must be thread-safe.
+// The HTTP code knows nothing of the gRPC services: the handoff is a plain callback.
+//
+// Constructing a Server ignores SIGPIPE process-wide (OpenSSL writes with write(2)).
+//
+// Thread-safety: Listen(), StopAccepting() and Stop() from one controlling thread; handlers run
+// concurrently on worker threads and must be thread-safe.
 #pragma once
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,6 +52,7 @@
 #include "base/status.h"
 #include "server/http/message.h"
 #include "server/http/mux.h"
+#include "server/tls/server_context.h"
 
 namespace cairn::http {
 
@@ -55,13 +74,31 @@ Protocol ClassifyFirstBytes(std::string_view bytes);
 // "listen tcp 127.0.0.1:2379: bind: address already in use".
 Status OpenTcpListener(const std::string& host_port, int* fd_out, int* bound_port);
 
+// A refused TLS connection, in the shape of etcd's "rejected connection" log line.
+struct TlsRejection {
+  std::string remote_addr;  // "127.0.0.1:54321"
+  std::string server_name;  // SNI, "" if none
+  std::string error;        // "tls: first record does not look like a TLS handshake", OpenSSL's reason
+  uint64_t suppressed = 0;  // rejections not reported since the previous report (rate limit)
+};
+
 class Server {
  public:
   struct Options {
-    size_t max_connections = 1024;
+    // Concurrent HTTP/1 requests being handled (worker threads, made on demand). A gateway watch
+    // stream holds one for its life, so this is generous: requests beyond it wait in FIFO order.
+    size_t max_handlers = 4096;
     RequestParser::Limits limits;
-    std::chrono::milliseconds first_bytes_timeout{10000};
-    std::chrono::milliseconds idle_timeout{120000};
+    std::chrono::milliseconds pending_timeout{10000};  // accept -> classified (TLS: + handshake)
+    std::chrono::milliseconds idle_timeout{120000};    // keep-alive HTTP/1 between requests
+    size_t max_pending = 16384;
+    size_t max_pending_per_source = 512;
+    std::chrono::milliseconds stop_grace{3000};
+    // Non-null: every listener of this Server speaks TLS (https://).
+    std::shared_ptr<tls::ServerContext> tls;
+    // Refused TLS connections and failed certificate reloads, at most ~10 per second.
+    std::function<void(const TlsRejection&)> on_tls_rejected;
+    std::function<void(const std::string&)> on_tls_reload_failed;
   };
 
   // Serves every HTTP/1.x request from `mux`.
@@ -77,34 +114,20 @@ class Server {
   // --listen-metrics-urls). *bound_port receives the actual port.
   Status Listen(const std::string& host_port, GrpcHandoff handoff, int* bound_port);
 
-  // Closes listeners and open HTTP connections, waits for every connection thread. Connections
-  // already handed to gRPC are gRPC's.
+  void StopAccepting();
   void Stop();
 
-  // Open HTTP/1 connections right now (for tests and a future metric).
+  // Open connections the loop serves (pending, HTTP/1 idle or busy, TLS relays): tests, metrics.
   size_t ActiveConnections();
+  // Pending connections right now (accepted, not yet classified or handshaken).
+  size_t PendingConnections();
+
+  struct Loop;  // server.cc
 
  private:
-  struct Listener {
-    int fd = -1;
-    GrpcHandoff handoff;
-    std::thread accept_thread;
-  };
-
-  void AcceptLoop(Listener* listener);
-  void ServeConnection(int fd, const std::string& remote, const GrpcHandoff* handoff);
-  void ServeHttp1(int fd, const std::string& remote);
-  bool WaitReadable(int fd, std::chrono::milliseconds timeout);
-
-  const Options options_;
-  const Handler handler_;
-
-  std::mutex mu_;
-  std::condition_variable idle_cv_;
-  std::vector<std::unique_ptr<Listener>> listeners_;
-  std::set<int> open_fds_;  // HTTP connections being served, to shut down on Stop()
-  size_t threads_running_ = 0;
-  bool stopping_ = false;
+  std::vector<std::shared_ptr<Loop>> loops_;  // [0] accepts and handshakes; all run TLS relays
+  std::shared_ptr<Loop> loop_;                // loops_[0]
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace cairn::http

@@ -159,21 +159,65 @@ TEST_F(ServerTest, StreamedResponseIsChunked) {
   EXPECT_EQ(r.body, "{\"a\":1}\n{\"b\":2}\n");
 }
 
-TEST_F(ServerTest, ConnectionBoundClosesExtraConnections) {
+// The per-source cap closes the OLDEST pending connection: idle sockets cannot lock out a new
+// client from the same address.
+TEST_F(ServerTest, PendingCapEvictsTheOldestNotTheNewest) {
+  mux_->Handle("/x", [](const Request&, Response* w) { w->body = "x"; });
   Server::Options options;
-  options.max_connections = 1;
+  options.max_pending_per_source = 2;
   Start(options);
   int first = testing::Connect(port_);
-  ASSERT_GE(first, 0);
-  // Wait until the server counts the first connection.
-  for (int i = 0; i < 1000 && server_->ActiveConnections() == 0; i++) usleep(1000);
-  ASSERT_EQ(server_->ActiveConnections(), 1u);
   int second = testing::Connect(port_);
+  ASSERT_GE(first, 0);
   ASSERT_GE(second, 0);
+  for (int i = 0; i < 5000 && server_->PendingConnections() < 2; i++) usleep(1000);
+  ASSERT_EQ(server_->PendingConnections(), 2u);
+  EXPECT_EQ(testing::Get(port_, "/x").body, "x");  // a third connection: evicts `first`
   char c;
-  EXPECT_EQ(recv(second, &c, 1, 0), 0);  // closed without an answer
-  close(second);
+  EXPECT_EQ(recv(first, &c, 1, 0), 0);  // closed without an answer
   close(first);
+  close(second);
+}
+
+TEST_F(ServerTest, PendingTimeoutClosesSilentConnections) {
+  Server::Options options;
+  options.pending_timeout = std::chrono::milliseconds(200);
+  Start(options);
+  int fd = testing::Connect(port_);
+  ASSERT_GE(fd, 0);
+  char c;
+  EXPECT_EQ(recv(fd, &c, 1, 0), 0);  // closed by the server after ~200 ms
+  close(fd);
+  for (int i = 0; i < 5000 && server_->ActiveConnections() > 0; i++) usleep(1000);
+  EXPECT_EQ(server_->ActiveConnections(), 0u);
+}
+
+// A streamed response whose client has gone ends at the next probe, and Stop() ends streams.
+TEST_F(ServerTest, StreamEndsWhenClientGoesOrServerStops) {
+  std::atomic<int> ended{0};
+  mux_->Handle("/watch", [&ended](const Request&, Response* w) {
+    w->stream = [&ended](ChunkWriter& out) {
+      out.WriteChunk("{}\n");
+      while (out.WriteChunk("")) usleep(20000);  // the gateway probes like this
+      ended++;
+    };
+  });
+  Start();
+  int fd = testing::Connect(port_);
+  ASSERT_TRUE(testing::SendRaw(fd, "GET /watch HTTP/1.1\r\n\r\n"));
+  char buf[256];
+  ASSERT_GT(recv(fd, buf, sizeof(buf), 0), 0);
+  close(fd);  // the client goes
+  for (int i = 0; i < 5000 && ended.load() == 0; i++) usleep(1000);
+  EXPECT_EQ(ended.load(), 1);
+  int fd2 = testing::Connect(port_);
+  ASSERT_TRUE(testing::SendRaw(fd2, "GET /watch HTTP/1.1\r\n\r\n"));
+  ASSERT_GT(recv(fd2, buf, sizeof(buf), 0), 0);
+  auto t0 = std::chrono::steady_clock::now();
+  server_->Stop();  // the client stays: Stop must still end the stream
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  EXPECT_EQ(ended.load(), 2);
+  close(fd2);
 }
 
 TEST_F(ServerTest, StopClosesIdleKeepAliveConnections) {

@@ -28,7 +28,7 @@ import e2e_lib
 
 # Cairn's client TLS (--cert-file/--key-file/--trusted-ca-file/--client-cert-auth on https client
 # URLs) is being built on another branch; flip this to True once it is merged.
-CAIRN_CLIENT_TLS = False
+CAIRN_CLIENT_TLS = True
 CAIRN_CLIENT_TLS_SKIP = ("SKIP: Cairn client mutual TLS with kubeadm certificates: Cairn does not serve "
                          "https client URLs yet (client-TLS issue); enable CAIRN_CLIENT_TLS after it merges")
 
