@@ -37,7 +37,10 @@ void EtcdServer::Apply(const LogEntry& entry) {
     // entry's effects (see apply_commit_mu_).
     std::lock_guard<std::mutex> lock(apply_commit_mu_);
     kv_->SetConsistentIndex(entry.index, entry.term);
-    result = ApplyRequest(req);
+    applying_index_ = entry.index;
+    // A client's write is rechecked against the auth state of its position in the log.
+    result.status = CheckApplyPermission(req);
+    if (result.status.ok()) result = ApplyRequest(req);
   }
   wait_.Trigger(req.header().id(), std::move(result));
 }
@@ -118,6 +121,18 @@ ApplyResult EtcdServer::ApplyRequest(const InternalRequest& req) {
     case InternalRequest::kAlarm: res = ApplyAlarm(req.alarm()); break;
     case InternalRequest::kMemberAttributes: res = ApplyMemberAttributes(req.member_attributes()); break;
     case InternalRequest::kMemberUpdate: res = ApplyMemberUpdate(req.member_update()); break;
+    case InternalRequest::kAuthEnable:
+    case InternalRequest::kAuthDisable:
+    case InternalRequest::kAuthenticate:
+    case InternalRequest::kAuthUserAdd:
+    case InternalRequest::kAuthUserDelete:
+    case InternalRequest::kAuthUserChangePassword:
+    case InternalRequest::kAuthUserGrantRole:
+    case InternalRequest::kAuthUserRevokeRole:
+    case InternalRequest::kAuthRoleAdd:
+    case InternalRequest::kAuthRoleDelete:
+    case InternalRequest::kAuthRoleGrantPermission:
+    case InternalRequest::kAuthRoleRevokePermission: res = ApplyAuth(req); break;
     case InternalRequest::REQUEST_NOT_SET: res.response = Make<etcdserverpb::PutResponse>(); break;
   }
   return res;
