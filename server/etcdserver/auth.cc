@@ -28,7 +28,7 @@ Status EtcdServer::AuthInfoFrom(std::string_view token, std::string_view cert_cn
     if (!tokens_->Info(token, auth_->revision(), out)) return EtcdError(kErrInvalidAuthToken);
     return Status::Ok();
   }
-  if (!cert_cn.empty()) {
+  if (!cert_cn.empty() && options_.client_cert_auth) {
     // etcd AuthInfoFromTLS: the CN is the user, at the current revision.
     out->username = std::string(cert_cn);
     out->revision = auth_->revision();

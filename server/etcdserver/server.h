@@ -107,6 +107,8 @@ struct ServerOptions {
   // --auth-token-ttl's default of 300 s).
   int bcrypt_cost = 10;
   std::shared_ptr<auth::TokenProvider> token_provider;
+  // --client-cert-auth: without a token, the verified client certificate's CN is the user.
+  bool client_cert_auth = false;
 };
 
 // No credentials: what a request without a token (or with auth off) carries.

@@ -29,6 +29,7 @@ class ServerAuthTest : public ::testing::Test {
     o.member_id = 0x8e9e05c52164694dULL;
     o.cluster_id = 0xcdf818194e3a8c32ULL;
     o.bcrypt_cost = 4;
+    o.client_cert_auth = true;
     wal::Options wo;
     wo.segment_bytes = 1 << 20;
     wo.log = [](std::string_view) {};
