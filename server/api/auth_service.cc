@@ -56,15 +56,18 @@ grpc::Status AuthService::UserDelete(grpc::ServerContext* ctx, const etcdserverp
 grpc::Status AuthService::UserChangePassword(grpc::ServerContext* ctx,
                                              const etcdserverpb::AuthUserChangePasswordRequest* req,
                                              etcdserverpb::AuthUserChangePasswordResponse* resp) {
-  return AsCaller(ctx, [&](const auth::AuthInfo& who) { return server_->UserChangePassword(who, *req, resp); });
+  return AsCaller(ctx,
+                  [&](const auth::AuthInfo& who) { return server_->UserChangePassword(who, *req, resp); });
 }
 
-grpc::Status AuthService::UserGrantRole(grpc::ServerContext* ctx, const etcdserverpb::AuthUserGrantRoleRequest* req,
+grpc::Status AuthService::UserGrantRole(grpc::ServerContext* ctx,
+                                        const etcdserverpb::AuthUserGrantRoleRequest* req,
                                         etcdserverpb::AuthUserGrantRoleResponse* resp) {
   return AsCaller(ctx, [&](const auth::AuthInfo& who) { return server_->UserGrantRole(who, *req, resp); });
 }
 
-grpc::Status AuthService::UserRevokeRole(grpc::ServerContext* ctx, const etcdserverpb::AuthUserRevokeRoleRequest* req,
+grpc::Status AuthService::UserRevokeRole(grpc::ServerContext* ctx,
+                                         const etcdserverpb::AuthUserRevokeRoleRequest* req,
                                          etcdserverpb::AuthUserRevokeRoleResponse* resp) {
   return AsCaller(ctx, [&](const auth::AuthInfo& who) { return server_->UserRevokeRole(who, *req, resp); });
 }
@@ -92,13 +95,15 @@ grpc::Status AuthService::RoleDelete(grpc::ServerContext* ctx, const etcdserverp
 grpc::Status AuthService::RoleGrantPermission(grpc::ServerContext* ctx,
                                               const etcdserverpb::AuthRoleGrantPermissionRequest* req,
                                               etcdserverpb::AuthRoleGrantPermissionResponse* resp) {
-  return AsCaller(ctx, [&](const auth::AuthInfo& who) { return server_->RoleGrantPermission(who, *req, resp); });
+  return AsCaller(ctx,
+                  [&](const auth::AuthInfo& who) { return server_->RoleGrantPermission(who, *req, resp); });
 }
 
 grpc::Status AuthService::RoleRevokePermission(grpc::ServerContext* ctx,
                                                const etcdserverpb::AuthRoleRevokePermissionRequest* req,
                                                etcdserverpb::AuthRoleRevokePermissionResponse* resp) {
-  return AsCaller(ctx, [&](const auth::AuthInfo& who) { return server_->RoleRevokePermission(who, *req, resp); });
+  return AsCaller(ctx,
+                  [&](const auth::AuthInfo& who) { return server_->RoleRevokePermission(who, *req, resp); });
 }
 
 }  // namespace cairn::api

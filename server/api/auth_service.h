@@ -30,7 +30,8 @@ class AuthService final : public etcdserverpb::Auth::Service {
                         etcdserverpb::AuthUserListResponse* resp) override;
   grpc::Status UserDelete(grpc::ServerContext* ctx, const etcdserverpb::AuthUserDeleteRequest* req,
                           etcdserverpb::AuthUserDeleteResponse* resp) override;
-  grpc::Status UserChangePassword(grpc::ServerContext* ctx, const etcdserverpb::AuthUserChangePasswordRequest* req,
+  grpc::Status UserChangePassword(grpc::ServerContext* ctx,
+                                  const etcdserverpb::AuthUserChangePasswordRequest* req,
                                   etcdserverpb::AuthUserChangePasswordResponse* resp) override;
   grpc::Status UserGrantRole(grpc::ServerContext* ctx, const etcdserverpb::AuthUserGrantRoleRequest* req,
                              etcdserverpb::AuthUserGrantRoleResponse* resp) override;
@@ -44,7 +45,8 @@ class AuthService final : public etcdserverpb::Auth::Service {
                         etcdserverpb::AuthRoleListResponse* resp) override;
   grpc::Status RoleDelete(grpc::ServerContext* ctx, const etcdserverpb::AuthRoleDeleteRequest* req,
                           etcdserverpb::AuthRoleDeleteResponse* resp) override;
-  grpc::Status RoleGrantPermission(grpc::ServerContext* ctx, const etcdserverpb::AuthRoleGrantPermissionRequest* req,
+  grpc::Status RoleGrantPermission(grpc::ServerContext* ctx,
+                                   const etcdserverpb::AuthRoleGrantPermissionRequest* req,
                                    etcdserverpb::AuthRoleGrantPermissionResponse* resp) override;
   grpc::Status RoleRevokePermission(grpc::ServerContext* ctx,
                                     const etcdserverpb::AuthRoleRevokePermissionRequest* req,

@@ -22,7 +22,8 @@ Status CallerOf(const grpc::ServerContextBase& ctx, etcdserver::EtcdServer* s, a
 void ForwardCredentials(const grpc::ServerContextBase& from, grpc::ClientContext* to) {
   for (const char* key : {"token", "authorization"}) {
     auto it = from.client_metadata().find(key);
-    if (it != from.client_metadata().end()) to->AddMetadata(key, std::string(it->second.data(), it->second.size()));
+    if (it != from.client_metadata().end())
+      to->AddMetadata(key, std::string(it->second.data(), it->second.size()));
   }
 }
 

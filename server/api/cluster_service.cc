@@ -26,7 +26,8 @@ grpc::Status ClusterService::MemberAdd(grpc::ServerContext* ctx, const etcdserve
   return ToGrpcStatus(s->MemberAdd(*req, resp));
 }
 
-grpc::Status ClusterService::MemberRemove(grpc::ServerContext* ctx, const etcdserverpb::MemberRemoveRequest* req,
+grpc::Status ClusterService::MemberRemove(grpc::ServerContext* ctx,
+                                          const etcdserverpb::MemberRemoveRequest* req,
                                           etcdserverpb::MemberRemoveResponse* resp) {
   etcdserver::EtcdServer* s = server_.load();
   if (s == nullptr) return kNotReady;
@@ -34,7 +35,8 @@ grpc::Status ClusterService::MemberRemove(grpc::ServerContext* ctx, const etcdse
   return ToGrpcStatus(s->MemberRemove(*req, resp));
 }
 
-grpc::Status ClusterService::MemberUpdate(grpc::ServerContext* ctx, const etcdserverpb::MemberUpdateRequest* req,
+grpc::Status ClusterService::MemberUpdate(grpc::ServerContext* ctx,
+                                          const etcdserverpb::MemberUpdateRequest* req,
                                           etcdserverpb::MemberUpdateResponse* resp) {
   etcdserver::EtcdServer* s = server_.load();
   if (s == nullptr) return kNotReady;
@@ -42,7 +44,8 @@ grpc::Status ClusterService::MemberUpdate(grpc::ServerContext* ctx, const etcdse
   return ToGrpcStatus(s->MemberUpdate(*req, resp));
 }
 
-grpc::Status ClusterService::MemberPromote(grpc::ServerContext* ctx, const etcdserverpb::MemberPromoteRequest* req,
+grpc::Status ClusterService::MemberPromote(grpc::ServerContext* ctx,
+                                           const etcdserverpb::MemberPromoteRequest* req,
                                            etcdserverpb::MemberPromoteResponse* resp) {
   etcdserver::EtcdServer* s = server_.load();
   if (s == nullptr) return kNotReady;

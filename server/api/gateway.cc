@@ -53,16 +53,17 @@ bool ParseBody(const http::Request& r, Message* req, http::Response* w) {
 template <typename Req, typename Resp>
 using AuthCall = std::function<Status(const Req&, Resp*, const auth::AuthInfo&)>;
 
+// untranslated_auth: auth refusals as etcd's maintenance server gives them (rpc_errors.h).
 template <typename Req, typename Resp>
-http::Handler Unary(etcdserver::EtcdServer* s, AuthCall<Req, Resp> call) {
-  return [s, call](const http::Request& r, http::Response* w) {
+http::Handler Unary(etcdserver::EtcdServer* s, AuthCall<Req, Resp> call, bool untranslated_auth = false) {
+  return [s, call, untranslated_auth](const http::Request& r, http::Response* w) {
     Req req;
     if (!ParseBody(r, &req, w)) return;
     Resp resp;
     auth::AuthInfo who;
     Status called = CallerOf(r, s, &who);
     if (called.ok()) called = call(req, &resp, who);
-    grpc::Status st = ToGrpcStatus(called);
+    grpc::Status st = untranslated_auth ? ToUntranslatedAuthStatus(called) : ToGrpcStatus(called);
     if (!st.ok()) {
       WriteError(w, static_cast<int>(st.error_code()), st.error_message());
       return;
@@ -84,7 +85,9 @@ http::Handler WatchHandler(etcdserver::EtcdServer* server) {
     // etcd isWatchPermitted: read permission on the watched range, at creation.
     auth::AuthInfo who;
     Status denied = CallerOf(r, server, &who);
-    if (denied.ok()) denied = server->auth_store()->CheckRead(who, req.create_request().key(), req.create_request().range_end());
+    if (denied.ok())
+      denied =
+          server->auth_store()->CheckRead(who, req.create_request().key(), req.create_request().range_end());
     w->stream = [server, create = req.create_request(), denied](http::ChunkWriter& out) {
       if (!denied.ok()) {
         pb::WatchResponse refused;
@@ -92,7 +95,7 @@ http::Handler WatchHandler(etcdserver::EtcdServer* server) {
         refused.set_watch_id(-1);
         refused.set_created(true);
         refused.set_canceled(true);
-        refused.set_cancel_reason(denied.message());
+        refused.set_cancel_reason(GoGrpcErrorText(denied));
         (void)out.WriteChunk("{\"result\":" + ToJson(refused) + "}\n");
         return;
       }
@@ -135,51 +138,66 @@ http::Handler WatchHandler(etcdserver::EtcdServer* server) {
   };
 }
 
-
 // /v3/auth/* (etcd's grpc-gateway routes for the Auth service).
 void InstallAuthGateway(http::Mux* mux, etcdserver::EtcdServer* s) {
   using auth::AuthInfo;
-  mux->Handle("/v3/auth/authenticate", Unary<pb::AuthenticateRequest, pb::AuthenticateResponse>(
-                                           s, [s](const auto& q, auto* r, const AuthInfo&) { return s->Authenticate(q, r); }));
-  mux->Handle("/v3/auth/enable", Unary<pb::AuthEnableRequest, pb::AuthEnableResponse>(
-                                     s, [s](const auto&, auto* r, const AuthInfo& who) { return s->AuthEnable(who, r); }));
-  mux->Handle("/v3/auth/disable", Unary<pb::AuthDisableRequest, pb::AuthDisableResponse>(
-                                      s, [s](const auto&, auto* r, const AuthInfo& who) { return s->AuthDisable(who, r); }));
-  mux->Handle("/v3/auth/status", Unary<pb::AuthStatusRequest, pb::AuthStatusResponse>(
-                                     s, [s](const auto&, auto* r, const AuthInfo&) { return s->AuthStatus(r); }));
-  mux->Handle("/v3/auth/user/add", Unary<pb::AuthUserAddRequest, pb::AuthUserAddResponse>(
-                                       s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->UserAdd(who, q, r); }));
-  mux->Handle("/v3/auth/user/get", Unary<pb::AuthUserGetRequest, pb::AuthUserGetResponse>(
-                                       s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->UserGet(who, q, r); }));
-  mux->Handle("/v3/auth/user/list", Unary<pb::AuthUserListRequest, pb::AuthUserListResponse>(
-                                        s, [s](const auto&, auto* r, const AuthInfo& who) { return s->UserList(who, r); }));
+  mux->Handle("/v3/auth/authenticate",
+              Unary<pb::AuthenticateRequest, pb::AuthenticateResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo&) { return s->Authenticate(q, r); }));
+  mux->Handle("/v3/auth/enable",
+              Unary<pb::AuthEnableRequest, pb::AuthEnableResponse>(
+                  s, [s](const auto&, auto* r, const AuthInfo& who) { return s->AuthEnable(who, r); }));
+  mux->Handle("/v3/auth/disable",
+              Unary<pb::AuthDisableRequest, pb::AuthDisableResponse>(
+                  s, [s](const auto&, auto* r, const AuthInfo& who) { return s->AuthDisable(who, r); }));
+  mux->Handle("/v3/auth/status",
+              Unary<pb::AuthStatusRequest, pb::AuthStatusResponse>(
+                  s, [s](const auto&, auto* r, const AuthInfo&) { return s->AuthStatus(r); }));
+  mux->Handle("/v3/auth/user/add",
+              Unary<pb::AuthUserAddRequest, pb::AuthUserAddResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->UserAdd(who, q, r); }));
+  mux->Handle("/v3/auth/user/get",
+              Unary<pb::AuthUserGetRequest, pb::AuthUserGetResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->UserGet(who, q, r); }));
+  mux->Handle("/v3/auth/user/list",
+              Unary<pb::AuthUserListRequest, pb::AuthUserListResponse>(
+                  s, [s](const auto&, auto* r, const AuthInfo& who) { return s->UserList(who, r); }));
   mux->Handle("/v3/auth/user/delete",
               Unary<pb::AuthUserDeleteRequest, pb::AuthUserDeleteResponse>(
                   s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->UserDelete(who, q, r); }));
-  mux->Handle("/v3/auth/user/changepw",
-              Unary<pb::AuthUserChangePasswordRequest, pb::AuthUserChangePasswordResponse>(
-                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->UserChangePassword(who, q, r); }));
-  mux->Handle("/v3/auth/user/grant",
-              Unary<pb::AuthUserGrantRoleRequest, pb::AuthUserGrantRoleResponse>(
-                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->UserGrantRole(who, q, r); }));
-  mux->Handle("/v3/auth/user/revoke",
-              Unary<pb::AuthUserRevokeRoleRequest, pb::AuthUserRevokeRoleResponse>(
-                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->UserRevokeRole(who, q, r); }));
-  mux->Handle("/v3/auth/role/add", Unary<pb::AuthRoleAddRequest, pb::AuthRoleAddResponse>(
-                                       s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->RoleAdd(who, q, r); }));
-  mux->Handle("/v3/auth/role/get", Unary<pb::AuthRoleGetRequest, pb::AuthRoleGetResponse>(
-                                       s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->RoleGet(who, q, r); }));
-  mux->Handle("/v3/auth/role/list", Unary<pb::AuthRoleListRequest, pb::AuthRoleListResponse>(
-                                        s, [s](const auto&, auto* r, const AuthInfo& who) { return s->RoleList(who, r); }));
+  mux->Handle(
+      "/v3/auth/user/changepw",
+      Unary<pb::AuthUserChangePasswordRequest, pb::AuthUserChangePasswordResponse>(
+          s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->UserChangePassword(who, q, r); }));
+  mux->Handle("/v3/auth/user/grant", Unary<pb::AuthUserGrantRoleRequest, pb::AuthUserGrantRoleResponse>(
+                                         s, [s](const auto& q, auto* r, const AuthInfo& who) {
+                                           return s->UserGrantRole(who, q, r);
+                                         }));
+  mux->Handle("/v3/auth/user/revoke", Unary<pb::AuthUserRevokeRoleRequest, pb::AuthUserRevokeRoleResponse>(
+                                          s, [s](const auto& q, auto* r, const AuthInfo& who) {
+                                            return s->UserRevokeRole(who, q, r);
+                                          }));
+  mux->Handle("/v3/auth/role/add",
+              Unary<pb::AuthRoleAddRequest, pb::AuthRoleAddResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->RoleAdd(who, q, r); }));
+  mux->Handle("/v3/auth/role/get",
+              Unary<pb::AuthRoleGetRequest, pb::AuthRoleGetResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->RoleGet(who, q, r); }));
+  mux->Handle("/v3/auth/role/list",
+              Unary<pb::AuthRoleListRequest, pb::AuthRoleListResponse>(
+                  s, [s](const auto&, auto* r, const AuthInfo& who) { return s->RoleList(who, r); }));
   mux->Handle("/v3/auth/role/delete",
               Unary<pb::AuthRoleDeleteRequest, pb::AuthRoleDeleteResponse>(
                   s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->RoleDelete(who, q, r); }));
-  mux->Handle("/v3/auth/role/grant",
-              Unary<pb::AuthRoleGrantPermissionRequest, pb::AuthRoleGrantPermissionResponse>(
-                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->RoleGrantPermission(who, q, r); }));
+  mux->Handle(
+      "/v3/auth/role/grant",
+      Unary<pb::AuthRoleGrantPermissionRequest, pb::AuthRoleGrantPermissionResponse>(
+          s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->RoleGrantPermission(who, q, r); }));
   mux->Handle("/v3/auth/role/revoke",
               Unary<pb::AuthRoleRevokePermissionRequest, pb::AuthRoleRevokePermissionResponse>(
-                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->RoleRevokePermission(who, q, r); }));
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) {
+                    return s->RoleRevokePermission(who, q, r);
+                  }));
 }
 }  // namespace
 
@@ -207,29 +225,37 @@ int HttpStatusFromGrpcCode(int code) {
 void InstallGateway(http::Mux* mux, etcdserver::EtcdServer* s) {
   using auth::AuthInfo;
   // The caller is ignored where etcd checks nothing (lease grant, alarm, status, member list).
-  mux->Handle("/v3/kv/range", Unary<pb::RangeRequest, pb::RangeResponse>(
-                                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->Range(q, r, who); }));
-  mux->Handle("/v3/kv/put", Unary<pb::PutRequest, pb::PutResponse>(
-                                s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->Put(q, r, who); }));
+  mux->Handle("/v3/kv/range",
+              Unary<pb::RangeRequest, pb::RangeResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->Range(q, r, who); }));
+  mux->Handle("/v3/kv/put",
+              Unary<pb::PutRequest, pb::PutResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->Put(q, r, who); }));
   mux->Handle("/v3/kv/deleterange",
               Unary<pb::DeleteRangeRequest, pb::DeleteRangeResponse>(
                   s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->DeleteRange(q, r, who); }));
-  mux->Handle("/v3/kv/txn", Unary<pb::TxnRequest, pb::TxnResponse>(
-                                s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->Txn(q, r, who); }));
-  mux->Handle("/v3/kv/compaction", Unary<pb::CompactionRequest, pb::CompactionResponse>(
-                                       s, [s](const auto& q, auto* r, const AuthInfo&) { return s->Compact(q, r); }));
-  mux->Handle("/v3/lease/grant", Unary<pb::LeaseGrantRequest, pb::LeaseGrantResponse>(
-                                     s, [s](const auto& q, auto* r, const AuthInfo&) { return s->LeaseGrant(q, r); }));
+  mux->Handle("/v3/kv/txn",
+              Unary<pb::TxnRequest, pb::TxnResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->Txn(q, r, who); }));
+  mux->Handle("/v3/kv/compaction",
+              Unary<pb::CompactionRequest, pb::CompactionResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo&) { return s->Compact(q, r); }));
+  mux->Handle("/v3/lease/grant",
+              Unary<pb::LeaseGrantRequest, pb::LeaseGrantResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo&) { return s->LeaseGrant(q, r); }));
   for (const char* prefix : {"/v3/lease/", "/v3/kv/lease/"}) {
     std::string p = prefix;
-    mux->Handle(p + "revoke",
-                Unary<pb::LeaseRevokeRequest, pb::LeaseRevokeResponse>(
-                    s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->LeaseRevoke(q, r, who); }));
-    mux->Handle(p + "timetolive",
-                Unary<pb::LeaseTimeToLiveRequest, pb::LeaseTimeToLiveResponse>(
-                    s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->LeaseTimeToLive(q, r, who); }));
-    mux->Handle(p + "leases", Unary<pb::LeaseLeasesRequest, pb::LeaseLeasesResponse>(
-                                  s, [s](const auto&, auto* r, const AuthInfo&) { return s->LeaseLeases(r); }));
+    mux->Handle(p + "revoke", Unary<pb::LeaseRevokeRequest, pb::LeaseRevokeResponse>(
+                                  s, [s](const auto& q, auto* r, const AuthInfo& who) {
+                                    return s->LeaseRevoke(q, r, who);
+                                  }));
+    mux->Handle(p + "timetolive", Unary<pb::LeaseTimeToLiveRequest, pb::LeaseTimeToLiveResponse>(
+                                      s, [s](const auto& q, auto* r, const AuthInfo& who) {
+                                        return s->LeaseTimeToLive(q, r, who);
+                                      }));
+    mux->Handle(p + "leases",
+                Unary<pb::LeaseLeasesRequest, pb::LeaseLeasesResponse>(
+                    s, [s](const auto&, auto* r, const AuthInfo&) { return s->LeaseLeases(r); }));
   }
   // A keep-alive through the gateway: one request, one {"result":...} (grpc-gateway streams).
   mux->Handle("/v3/lease/keepalive", [s](const http::Request& r, http::Response* w) {
@@ -246,27 +272,36 @@ void InstallGateway(http::Mux* mux, etcdserver::EtcdServer* s) {
   });
   // Defragment, hash and hashkv need the root role when auth is on (etcd authMaintenanceServer).
   auto admin = [s](const AuthInfo& who) { return s->auth_store()->CheckAdmin(who); };
-  mux->Handle("/v3/maintenance/alarm", Unary<pb::AlarmRequest, pb::AlarmResponse>(
-                                           s, [s](const auto& q, auto* r, const AuthInfo&) { return s->Alarm(q, r); }));
-  mux->Handle("/v3/maintenance/status", Unary<pb::StatusRequest, pb::StatusResponse>(
-                                            s, [s](const auto&, auto* r, const AuthInfo&) { return s->StatusOf(r); }));
-  mux->Handle("/v3/maintenance/defragment",
-              Unary<pb::DefragmentRequest, pb::DefragmentResponse>(s, [s, admin](const auto&, auto* r, const AuthInfo& who) {
-                CAIRN_RETURN_IF_ERROR(admin(who));
-                return s->Defragment(r);
-              }));
-  mux->Handle("/v3/maintenance/hash",
-              Unary<pb::HashRequest, pb::HashResponse>(s, [s, admin](const auto&, auto* r, const AuthInfo& who) {
-                CAIRN_RETURN_IF_ERROR(admin(who));
-                return s->Hash(r);
-              }));
-  mux->Handle("/v3/maintenance/hashkv",
-              Unary<pb::HashKVRequest, pb::HashKVResponse>(s, [s, admin](const auto& q, auto* r, const AuthInfo& who) {
-                CAIRN_RETURN_IF_ERROR(admin(who));
-                return s->HashKV(q, r);
-              }));
-  mux->Handle("/v3/cluster/member/list", Unary<pb::MemberListRequest, pb::MemberListResponse>(
-                                             s, [s](const auto&, auto* r, const AuthInfo&) { return s->MemberList(r); }));
+  mux->Handle("/v3/maintenance/alarm",
+              Unary<pb::AlarmRequest, pb::AlarmResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo&) { return s->Alarm(q, r); }));
+  mux->Handle("/v3/maintenance/status",
+              Unary<pb::StatusRequest, pb::StatusResponse>(
+                  s, [s](const auto&, auto* r, const AuthInfo&) { return s->StatusOf(r); }));
+  mux->Handle("/v3/maintenance/defragment", Unary<pb::DefragmentRequest, pb::DefragmentResponse>(
+                                                s,
+                                                [s, admin](const auto&, auto* r, const AuthInfo& who) {
+                                                  CAIRN_RETURN_IF_ERROR(admin(who));
+                                                  return s->Defragment(r);
+                                                },
+                                                true));
+  mux->Handle("/v3/maintenance/hash", Unary<pb::HashRequest, pb::HashResponse>(
+                                          s,
+                                          [s, admin](const auto&, auto* r, const AuthInfo& who) {
+                                            CAIRN_RETURN_IF_ERROR(admin(who));
+                                            return s->Hash(r);
+                                          },
+                                          true));
+  mux->Handle("/v3/maintenance/hashkv", Unary<pb::HashKVRequest, pb::HashKVResponse>(
+                                            s,
+                                            [s, admin](const auto& q, auto* r, const AuthInfo& who) {
+                                              CAIRN_RETURN_IF_ERROR(admin(who));
+                                              return s->HashKV(q, r);
+                                            },
+                                            true));
+  mux->Handle("/v3/cluster/member/list",
+              Unary<pb::MemberListRequest, pb::MemberListResponse>(
+                  s, [s](const auto&, auto* r, const AuthInfo&) { return s->MemberList(r); }));
   mux->Handle("/v3/watch", WatchHandler(s));
   InstallAuthGateway(mux, s);
 }

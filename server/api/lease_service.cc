@@ -31,7 +31,8 @@ grpc::Status LeaseService::LeaseRevoke(grpc::ServerContext* ctx, const etcdserve
   return st;
 }
 
-grpc::Status LeaseService::ForwardRenew(etcdserver::EtcdServer* s, const etcdserverpb::LeaseKeepAliveRequest& req,
+grpc::Status LeaseService::ForwardRenew(etcdserver::EtcdServer* s,
+                                        const etcdserverpb::LeaseKeepAliveRequest& req,
                                         etcdserverpb::LeaseKeepAliveResponse* resp) {
   std::shared_ptr<grpc::Channel> channel;
   if (grpc::Status cs = leader_->Get(s, &channel); !cs.ok()) return cs;

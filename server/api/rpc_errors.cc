@@ -77,4 +77,29 @@ grpc::Status ToGrpcStatus(const Status& status) {
   return grpc::Status(C::UNKNOWN, etcd.message());
 }
 
+grpc::Status ToUntranslatedAuthStatus(const Status& status) {
+  static const auto* raw = new std::unordered_map<std::string_view, std::string_view>{
+      {etcdserver::kErrPermissionDenied, "auth: permission denied"},
+      {etcdserver::kErrUserEmpty, "auth: user name is empty"},
+      {etcdserver::kErrUserNotFound, "auth: user not found"},
+      {etcdserver::kErrInvalidAuthToken, "auth: invalid auth token"},
+      {etcdserver::kErrAuthOldRevision, "auth: revision in header is old"},
+  };
+  auto it = raw->find(status.message());
+  if (it == raw->end()) return ToGrpcStatus(status);
+  return grpc::Status(C::UNKNOWN, std::string(it->second));
+}
+
+std::string GoGrpcErrorText(const Status& status) {
+  static constexpr const char* kNames[] = {
+      "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+      "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+      "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+      "DataLoss", "Unauthenticated"};
+  grpc::Status g = ToGrpcStatus(status);
+  const auto code = static_cast<size_t>(g.error_code());
+  const std::string name = code < std::size(kNames) ? kNames[code] : "Code(" + std::to_string(code) + ")";
+  return "rpc error: code = " + name + " desc = " + g.error_message();
+}
+
 }  // namespace cairn::api

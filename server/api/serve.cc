@@ -159,10 +159,12 @@ int RunServe(int argc, char** argv) {
   }
   // --auth-token (its JWT key files included) is checked before anything is written.
   std::unique_ptr<auth::TokenProvider> auth_tokens;
-  if (Status st = auth::NewTokenProvider(config.auth_token, std::chrono::seconds(config.auth_token_ttl_seconds),
-                                         [] { return std::chrono::system_clock::now(); }, &auth_tokens);
+  if (Status st = auth::NewTokenProvider(
+          config.auth_token, std::chrono::seconds(config.auth_token_ttl_seconds),
+          [] { return std::chrono::system_clock::now(); }, &auth_tokens);
       !st.ok()) {
-    lg.Error("failed to start etcd server", {logging::String("auth-token", config.auth_token), logging::Error(st)});
+    lg.Error("failed to start etcd server",
+             {logging::String("auth-token", config.auth_token), logging::Error(st)});
     return 1;
   }
   const std::string wal_dir = config.WalDirEffective();

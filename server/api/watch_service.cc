@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "server/api/caller.h"
+#include "server/api/rpc_errors.h"
 #include "server/metrics/etcd_metrics.h"
 #include "storage/mvcc/proto_convert.h"
 
@@ -217,7 +218,7 @@ class WatchReactor final : public grpc::ServerBidiReactor<WatchRequest, WatchRes
           resp.set_watch_id(-1);
           resp.set_created(true);
           resp.set_canceled(true);
-          resp.set_cancel_reason(denied.message());
+          resp.set_cancel_reason(GoGrpcErrorText(denied));
           out_.push_back(std::move(resp));
           return;
         }

@@ -84,6 +84,12 @@ Status AuthStore::Load() {
   });
   CAIRN_RETURN_IF_ERROR(st);
   next->RebuildAccess();
+  if (next->revision == 0) {
+    // etcd NewAuthStore: a store that never had a revision starts at 1 (0 means "no credentials").
+    backend::BatchTxLock lock(backend_->batch_tx());
+    CommitRevision(std::move(next), backend_->batch_tx());
+    return Status::Ok();
+  }
   Publish(std::move(next));
   return Status::Ok();
 }
@@ -156,7 +162,8 @@ Status AuthStore::CheckPassword(std::string_view user, std::string_view password
   if (!s->enabled) return EtcdError(etcdserver::kErrAuthNotEnabled);
   auto it = s->users.find(std::string(user));
   if (it == s->users.end()) return EtcdError(etcdserver::kErrAuthFailed);
-  if (it->second.options().no_password()) return EtcdError(etcdserver::kErrAuthFailed);
+  // etcd ErrNoPasswordUser, which its togRPCError does not translate (code Unknown).
+  if (it->second.options().no_password()) return EtcdError(etcdserver::kErrNoPasswordUser);
   if (!BcryptVerify(it->second.password(), password)) return EtcdError(etcdserver::kErrAuthFailed);
   *revision = s->revision;
   return Status::Ok();
@@ -296,8 +303,9 @@ Status AuthStore::RoleGrantPermission(const std::string& role, const authpb::Per
     same->set_permtype(perm.permtype());
   } else {
     *perms->Add() = perm;
-    std::stable_sort(perms->begin(), perms->end(),
-                     [](const authpb::Permission& a, const authpb::Permission& b) { return a.key() < b.key(); });
+    std::stable_sort(
+        perms->begin(), perms->end(),
+        [](const authpb::Permission& a, const authpb::Permission& b) { return a.key() < b.key(); });
   }
   backend::BatchTxLock lock(backend_->batch_tx());
   PutRole(backend_->batch_tx(), it->second);

@@ -56,9 +56,12 @@ std::string Base64Url(std::string_view in) {
 bool FromBase64Url(std::string_view in, std::string* out) {
   std::string s(in);
   for (char& c : s) {
-    if (c == '-') c = '+';
-    else if (c == '_') c = '/';
-    else if (c == '+' || c == '/' || c == '=') return false;
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
+    else if (c == '+' || c == '/' || c == '=')
+      return false;
   }
   if (s.size() % 4 == 1) return false;
   size_t pad = (4 - s.size() % 4) % 4;
@@ -123,7 +126,8 @@ class JsonReader {
       } else if (Literal("true") || Literal("false") || Literal("null")) {
       } else {
         size_t start = i_;
-        while (i_ < s_.size() && std::string_view("+-0123456789.eE").find(s_[i_]) != std::string_view::npos) ++i_;
+        while (i_ < s_.size() && std::string_view("+-0123456789.eE").find(s_[i_]) != std::string_view::npos)
+          ++i_;
         if (start == i_) return false;
         std::string num(s_.substr(start, i_ - start));
         char* end = nullptr;
@@ -169,7 +173,9 @@ class JsonReader {
       if (i_ >= s_.size()) return false;
       char e = s_[i_++];
       switch (e) {
-        case '"': case '\\': case '/': out->push_back(e); break;
+        case '"':
+        case '\\':
+        case '/': out->push_back(e); break;
         case 'b': out->push_back('\b'); break;
         case 'f': out->push_back('\f'); break;
         case 'n': out->push_back('\n'); break;
@@ -181,10 +187,14 @@ class JsonReader {
           for (int k = 0; k < 4; ++k) {
             char h = s_[i_++];
             cp <<= 4;
-            if (h >= '0' && h <= '9') cp |= static_cast<unsigned>(h - '0');
-            else if (h >= 'a' && h <= 'f') cp |= static_cast<unsigned>(h - 'a' + 10);
-            else if (h >= 'A' && h <= 'F') cp |= static_cast<unsigned>(h - 'A' + 10);
-            else return false;
+            if (h >= '0' && h <= '9')
+              cp |= static_cast<unsigned>(h - '0');
+            else if (h >= 'a' && h <= 'f')
+              cp |= static_cast<unsigned>(h - 'a' + 10);
+            else if (h >= 'A' && h <= 'F')
+              cp |= static_cast<unsigned>(h - 'A' + 10);
+            else
+              return false;
           }
           if (cp < 0x80) {
             out->push_back(static_cast<char>(cp));
@@ -302,7 +312,8 @@ struct JwtTokenProvider::Impl {
   bool Verify(std::string_view data, std::string_view sig) const {
     if (alg->kind == Kind::kHmac) {
       std::string mac;
-      return Sign(data, &mac) && mac.size() == sig.size() && CRYPTO_memcmp(mac.data(), sig.data(), sig.size()) == 0;
+      return Sign(data, &mac) && mac.size() == sig.size() &&
+             CRYPTO_memcmp(mac.data(), sig.data(), sig.size()) == 0;
     }
     std::string der;
     if (alg->kind == Kind::kEc) {
@@ -349,7 +360,8 @@ Status JwtTokenProvider::Create(const std::map<std::string, std::string>& opts, 
     if (a.name == method) impl->alg = &a;
   }
   if (impl->alg == nullptr) {
-    return Status::InvalidArgument("auth: invalid auth signature method (--auth-token sign-method=" + method + ")");
+    return Status::InvalidArgument("auth: invalid auth signature method (--auth-token sign-method=" + method +
+                                   ")");
   }
   if (std::string ttl = get("ttl"); !ttl.empty()) {
     std::string why;
@@ -400,9 +412,9 @@ Status JwtTokenProvider::Assign(const std::string& user, uint64_t revision, cons
   if (impl_->alg->kind != Kind::kHmac && impl_->priv == nullptr) {
     return Status::InvalidArgument(std::string(etcdserver::kErrVerifyOnly));
   }
-  const auto exp = std::chrono::duration_cast<std::chrono::seconds>(
-                       (impl_->clock() + impl_->ttl).time_since_epoch())
-                       .count();
+  const auto exp =
+      std::chrono::duration_cast<std::chrono::seconds>((impl_->clock() + impl_->ttl).time_since_epoch())
+          .count();
   const std::string claims = "{\"exp\":" + std::to_string(exp) + ",\"revision\":" + std::to_string(revision) +
                              ",\"username\":" + JsonString(user) + "}";
   std::string signing_input = impl_->header_b64 + "." + Base64Url(claims);
@@ -420,7 +432,8 @@ bool JwtTokenProvider::Info(std::string_view token, uint64_t, AuthInfo* out) {
   std::string header;
   std::string payload;
   std::string sig;
-  if (!FromBase64Url(token.substr(0, d1), &header) || !FromBase64Url(token.substr(d1 + 1, d2 - d1 - 1), &payload) ||
+  if (!FromBase64Url(token.substr(0, d1), &header) ||
+      !FromBase64Url(token.substr(d1 + 1, d2 - d1 - 1), &payload) ||
       !FromBase64Url(token.substr(d2 + 1), &sig)) {
     return false;
   }

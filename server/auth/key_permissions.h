@@ -45,7 +45,9 @@ class KeyPermissions {
   void Grant(const authpb::Permission& perm);
   void Finish();
   // A request on `key` (range_end empty: the key alone; "\0": from key on).
-  bool CanRead(std::string_view key, std::string_view range_end) const { return Check(read_, key, range_end); }
+  bool CanRead(std::string_view key, std::string_view range_end) const {
+    return Check(read_, key, range_end);
+  }
   bool CanWrite(std::string_view key, std::string_view range_end) const {
     return Check(write_, key, range_end);
   }

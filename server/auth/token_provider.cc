@@ -24,8 +24,8 @@ Status NewTokenProvider(std::string_view spec, std::chrono::seconds simple_ttl, 
     } else {
       size_t eq = part.find('=');
       if (eq == std::string_view::npos) {
-        return Status::InvalidArgument("auth: invalid auth options: --auth-token option \"" + std::string(part) +
-                                       "\" is not key=value (in \"" + whole + "\")");
+        return Status::InvalidArgument("auth: invalid auth options: --auth-token option \"" +
+                                       std::string(part) + "\" is not key=value (in \"" + whole + "\")");
       }
       std::string key(part.substr(0, eq));
       if (opts.count(key) != 0) {

@@ -53,11 +53,13 @@ TEST(TokenProvider, BadSpecsAreRefused) {
   EXPECT_TRUE(NewTokenProvider("simple", seconds(300), system_clock::now, &p).ok());
   EXPECT_FALSE(NewTokenProvider("plain", seconds(300), system_clock::now, &p).ok());
   EXPECT_FALSE(NewTokenProvider("jwt,sign-method=RS256", seconds(300), system_clock::now, &p).ok());
-  EXPECT_FALSE(NewTokenProvider("jwt,sign-method=XX256,priv-key=/x", seconds(300), system_clock::now, &p).ok());
+  EXPECT_FALSE(
+      NewTokenProvider("jwt,sign-method=XX256,priv-key=/x", seconds(300), system_clock::now, &p).ok());
   EXPECT_FALSE(NewTokenProvider("jwt,sign-method", seconds(300), system_clock::now, &p).ok());
   EXPECT_FALSE(
       NewTokenProvider("jwt,sign-method=HS256,sign-method=HS256", seconds(300), system_clock::now, &p).ok());
-  Status st = NewTokenProvider("jwt,sign-method=RS256,priv-key=/nonexistent/k", seconds(300), system_clock::now, &p);
+  Status st =
+      NewTokenProvider("jwt,sign-method=RS256,priv-key=/nonexistent/k", seconds(300), system_clock::now, &p);
   EXPECT_NE(st.message().find("/nonexistent/k"), std::string::npos) << st.message();
 }
 
@@ -67,7 +69,9 @@ std::string TmpFile(const std::string& name) {
 }
 
 // Keys made by the openssl CLI (an external oracle for the PEM formats).
-void OpenSsl(const std::string& args) { ASSERT_EQ(std::system(("openssl " + args + " 2>/dev/null").c_str()), 0); }
+void OpenSsl(const std::string& args) {
+  ASSERT_EQ(std::system(("openssl " + args + " 2>/dev/null").c_str()), 0);
+}
 
 class JwtTest : public ::testing::TestWithParam<std::string> {};
 

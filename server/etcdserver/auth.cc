@@ -65,7 +65,8 @@ Status EtcdServer::CheckTxnPermission(const auth::AuthInfo& who, const etcdserve
     for (const etcdserverpb::RequestOp& op : *ops) {
       switch (op.request_case()) {
         case etcdserverpb::RequestOp::kRequestRange:
-          CAIRN_RETURN_IF_ERROR(auth_->CheckRead(who, op.request_range().key(), op.request_range().range_end()));
+          CAIRN_RETURN_IF_ERROR(
+              auth_->CheckRead(who, op.request_range().key(), op.request_range().range_end()));
           break;
         case etcdserverpb::RequestOp::kRequestPut: {
           const auto& p = op.request_put();
@@ -183,7 +184,8 @@ ApplyResult EtcdServer::ApplyAuth(const InternalRequest& req) {
       res.response = header(Make<etcdserverpb::AuthUserGrantRoleResponse>());
       break;
     case InternalRequest::kAuthUserRevokeRole:
-      res.status = auth_->UserRevokeRole(req.auth_user_revoke_role().name(), req.auth_user_revoke_role().role());
+      res.status =
+          auth_->UserRevokeRole(req.auth_user_revoke_role().name(), req.auth_user_revoke_role().role());
       res.response = header(Make<etcdserverpb::AuthUserRevokeRoleResponse>());
       break;
     case InternalRequest::kAuthRoleAdd:
@@ -284,7 +286,8 @@ Status EtcdServer::UserDelete(const auth::AuthInfo& who, const etcdserverpb::Aut
   return Answer(ProposeAuth(who, std::move(ir), &res), res, resp);
 }
 
-Status EtcdServer::UserChangePassword(const auth::AuthInfo& who, etcdserverpb::AuthUserChangePasswordRequest req,
+Status EtcdServer::UserChangePassword(const auth::AuthInfo& who,
+                                      etcdserverpb::AuthUserChangePasswordRequest req,
                                       etcdserverpb::AuthUserChangePasswordResponse* resp) {
   if (req.hashedpassword().empty()) {
     std::string hashed;
@@ -306,7 +309,8 @@ Status EtcdServer::UserGrantRole(const auth::AuthInfo& who, const etcdserverpb::
   return Answer(ProposeAuth(who, std::move(ir), &res), res, resp);
 }
 
-Status EtcdServer::UserRevokeRole(const auth::AuthInfo& who, const etcdserverpb::AuthUserRevokeRoleRequest& req,
+Status EtcdServer::UserRevokeRole(const auth::AuthInfo& who,
+                                  const etcdserverpb::AuthUserRevokeRoleRequest& req,
                                   etcdserverpb::AuthUserRevokeRoleResponse* resp) {
   InternalRequest ir;
   *ir.mutable_auth_user_revoke_role() = req;

@@ -78,8 +78,8 @@ Status EtcdServer::Open(ServerOptions options, backend::Backend* backend, Log* l
   CAIRN_RETURN_IF_ERROR(auth::AuthStore::Open(backend, &s->auth_));
   s->tokens_ = s->options_.token_provider;
   if (s->tokens_ == nullptr) {
-    CAIRN_RETURN_IF_ERROR(auth::NewTokenProvider("simple", std::chrono::seconds(300),
-                                                 [] { return std::chrono::system_clock::now(); }, &owned));
+    CAIRN_RETURN_IF_ERROR(auth::NewTokenProvider(
+        "simple", std::chrono::seconds(300), [] { return std::chrono::system_clock::now(); }, &owned));
     s->tokens_ = std::move(owned);
   }
   if (s->auth_->enabled()) s->tokens_->Enable();
@@ -292,7 +292,8 @@ void EtcdServer::WhenReadable(Read read) {
   if (log_->ReadBarrierAsyncMayBlock()) {
     // The barrier would block (no leader known yet, or a Log without an asynchronous one): wait on
     // the read pool, never on the caller's (gRPC) thread.
-    if (!read_pool_.Post([this, task] { (*task)(LinearizableReadNotify()); })) (*task)(EtcdError(kErrStopped));
+    if (!read_pool_.Post([this, task] { (*task)(LinearizableReadNotify()); }))
+      (*task)(EtcdError(kErrStopped));
     return;
   }
   // No thread waits for the ReadIndex round or the apply. `done` runs on a log thread (raft or
@@ -303,7 +304,8 @@ void EtcdServer::WhenReadable(Read read) {
 }
 
 template <typename Resp>
-void EtcdServer::RangeAsyncAs(const etcdserverpb::RangeRequest& req, Done<Resp> done, const auth::AuthInfo& who) {
+void EtcdServer::RangeAsyncAs(const etcdserverpb::RangeRequest& req, Done<Resp> done,
+                              const auth::AuthInfo& who) {
   if (req.key().empty()) {
     done(EtcdError(kErrEmptyKey), nullptr);
     return;

@@ -250,9 +250,11 @@ class EtcdServer final : public Applier {
                  etcdserverpb::AuthRoleAddResponse* resp);
   Status RoleDelete(const auth::AuthInfo& who, const etcdserverpb::AuthRoleDeleteRequest& req,
                     etcdserverpb::AuthRoleDeleteResponse* resp);
-  Status RoleGrantPermission(const auth::AuthInfo& who, const etcdserverpb::AuthRoleGrantPermissionRequest& req,
+  Status RoleGrantPermission(const auth::AuthInfo& who,
+                             const etcdserverpb::AuthRoleGrantPermissionRequest& req,
                              etcdserverpb::AuthRoleGrantPermissionResponse* resp);
-  Status RoleRevokePermission(const auth::AuthInfo& who, const etcdserverpb::AuthRoleRevokePermissionRequest& req,
+  Status RoleRevokePermission(const auth::AuthInfo& who,
+                              const etcdserverpb::AuthRoleRevokePermissionRequest& req,
                               etcdserverpb::AuthRoleRevokePermissionResponse* resp);
   // The reads: served by this member after a linearizable read point, with etcd's checks (lists:
   // root; UserGet: root or the user itself; RoleGet: root or a holder of the role).

@@ -121,7 +121,7 @@ TEST_F(ServerAuthTest, ChecksWritesAtApplyAndReadsBefore) {
   EXPECT_EQ(alice.username, "alice");
   EXPECT_TRUE(Put("a1", alice).ok());
   EXPECT_EQ(Put("c", alice).message(), kErrPermissionDenied);
-  EXPECT_EQ(Put("k", alice).message(), kErrPermissionDenied);   // read only
+  EXPECT_EQ(Put("k", alice).message(), kErrPermissionDenied);  // read only
   EXPECT_TRUE(Put("k", root).ok());
   EXPECT_EQ(Put("x", kNoCaller).message(), kErrUserEmpty);
   EXPECT_TRUE(Get("k", "", alice).ok());

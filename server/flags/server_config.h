@@ -69,7 +69,7 @@ struct ServerConfig {
   std::vector<std::string> cipher_suites;  // --cipher-suites
 
   // --- Auth ---
-  std::string auth_token = "simple";      // --auth-token: simple | jwt,pub-key=...,priv-key=...,sign-method=...
+  std::string auth_token = "simple";  // --auth-token: simple | jwt,pub-key=...,priv-key=...,sign-method=...
   uint32_t auth_token_ttl_seconds = 300;  // --auth-token-ttl (simple tokens)
   uint32_t bcrypt_cost = 10;              // --bcrypt-cost
 
