@@ -38,6 +38,12 @@ inline constexpr std::string_view kAuthRevisionKey = "authRevision";
 inline constexpr std::string_view kRootUser = "root";
 inline constexpr std::string_view kRootRole = "root";
 
+// Hash for string-keyed maps looked up by string_view without building a std::string.
+struct StringViewHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 // One published version of the auth data.
 struct AuthState {
   bool enabled = false;
@@ -48,10 +54,11 @@ struct AuthState {
     bool root = false;  // holds the root role: every key, every admin call
     KeyPermissions perms;
   };
-  std::unordered_map<std::string, Access> access;  // per user, derived from users + roles
+  // Per user, derived from users + roles.
+  std::unordered_map<std::string, Access, StringViewHash, std::equal_to<>> access;
 
   const Access* Find(std::string_view user) const {
-    auto it = access.find(std::string(user));
+    auto it = access.find(user);
     return it == access.end() ? nullptr : &it->second;
   }
   // Recomputes `access` from users and roles.

@@ -20,21 +20,22 @@ bool IsSimpleTokenShape(std::string_view token) {
   return true;
 }
 
-void SimpleTokenProvider::Enable() {
-  std::lock_guard<std::mutex> lock(mu_);
-  enabled_ = true;
-}
+void SimpleTokenProvider::Enable() { enabled_.store(true); }
 
 void SimpleTokenProvider::Disable() {
-  std::lock_guard<std::mutex> lock(mu_);
-  enabled_ = false;
-  tokens_.clear();
+  enabled_.store(false);
+  for (Shard& sh : shards_) {
+    std::lock_guard<std::mutex> lock(sh.mu);
+    sh.tokens.clear();
+  }
 }
 
 void SimpleTokenProvider::InvalidateUser(const std::string& user) {
-  std::lock_guard<std::mutex> lock(mu_);
-  for (auto it = tokens_.begin(); it != tokens_.end();) {
-    it = it->second.user == user ? tokens_.erase(it) : std::next(it);
+  for (Shard& sh : shards_) {
+    std::lock_guard<std::mutex> lock(sh.mu);
+    for (auto it = sh.tokens.begin(); it != sh.tokens.end();) {
+      it = it->second.user == user ? sh.tokens.erase(it) : std::next(it);
+    }
   }
 }
 
@@ -50,27 +51,35 @@ std::string SimpleTokenProvider::GenTokenPrefix() {
 Status SimpleTokenProvider::Assign(const std::string& user, uint64_t /*revision*/, const std::string& prefix,
                                    uint64_t index, std::string* token) {
   *token = prefix + "." + std::to_string(index);
+  if (!enabled_.load()) return Status::Ok();  // etcd: not kept while auth is off
   const auto now = clock_();
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!enabled_) return Status::Ok();  // etcd: not kept while auth is off
-  if (now - last_sweep_ >= std::chrono::seconds(1)) {
-    last_sweep_ = now;
-    for (auto it = tokens_.begin(); it != tokens_.end();) {
-      it = it->second.deadline < now ? tokens_.erase(it) : std::next(it);
+  {
+    std::lock_guard<std::mutex> sweep(sweep_mu_);
+    if (now - last_sweep_ >= std::chrono::seconds(1)) {
+      last_sweep_ = now;
+      for (Shard& sh : shards_) {
+        std::lock_guard<std::mutex> lock(sh.mu);
+        for (auto it = sh.tokens.begin(); it != sh.tokens.end();) {
+          it = it->second.deadline < now ? sh.tokens.erase(it) : std::next(it);
+        }
+      }
     }
   }
-  tokens_[*token] = Entry{user, now + ttl_};
+  Shard& sh = ShardOf(*token);
+  std::lock_guard<std::mutex> lock(sh.mu);
+  sh.tokens[*token] = Entry{user, now + ttl_};
   return Status::Ok();
 }
 
 bool SimpleTokenProvider::Info(std::string_view token, uint64_t current_revision, AuthInfo* out) {
   if (!IsSimpleTokenShape(token)) return false;
   const auto now = clock_();
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = tokens_.find(std::string(token));
-  if (it == tokens_.end()) return false;
+  Shard& sh = ShardOf(token);
+  std::lock_guard<std::mutex> lock(sh.mu);
+  auto it = sh.tokens.find(token);
+  if (it == sh.tokens.end()) return false;
   if (it->second.deadline < now) {
-    tokens_.erase(it);
+    sh.tokens.erase(it);
     return false;
   }
   it->second.deadline = now + ttl_;  // etcd resetSimpleToken: every use restarts the TTL
@@ -80,8 +89,12 @@ bool SimpleTokenProvider::Info(std::string_view token, uint64_t current_revision
 }
 
 size_t SimpleTokenProvider::size_for_test() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return tokens_.size();
+  size_t n = 0;
+  for (Shard& sh : shards_) {
+    std::lock_guard<std::mutex> lock(sh.mu);
+    n += sh.tokens.size();
+  }
+  return n;
 }
 
 }  // namespace cairn::auth
