@@ -10,13 +10,13 @@
 #include <openssl/x509.h>
 
 #include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
 #include "server/etcdserver/errors.h"
 #include "server/flags/go_values.h"
+#include "server/logging/field.h"
 
 namespace cairn::auth {
 
@@ -76,25 +76,9 @@ bool FromBase64Url(std::string_view in, std::string* out) {
 
 // Go encoding/json string escaping (HTML-safe, as json.Marshal writes it).
 std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out + "\"";
+  std::string out;
+  logging::AppendJsonString(&out, s, logging::JsonEscape::kGoEncodingJson);
+  return out;
 }
 
 // A flat JSON object of strings, numbers, booleans and nulls (what JWT headers and etcd's claims

@@ -121,19 +121,8 @@ ApplyResult EtcdServer::ApplyRequest(const InternalRequest& req) {
     case InternalRequest::kAlarm: res = ApplyAlarm(req.alarm()); break;
     case InternalRequest::kMemberAttributes: res = ApplyMemberAttributes(req.member_attributes()); break;
     case InternalRequest::kMemberUpdate: res = ApplyMemberUpdate(req.member_update()); break;
-    case InternalRequest::kAuthEnable:
-    case InternalRequest::kAuthDisable:
-    case InternalRequest::kAuthenticate:
-    case InternalRequest::kAuthUserAdd:
-    case InternalRequest::kAuthUserDelete:
-    case InternalRequest::kAuthUserChangePassword:
-    case InternalRequest::kAuthUserGrantRole:
-    case InternalRequest::kAuthUserRevokeRole:
-    case InternalRequest::kAuthRoleAdd:
-    case InternalRequest::kAuthRoleDelete:
-    case InternalRequest::kAuthRoleGrantPermission:
-    case InternalRequest::kAuthRoleRevokePermission: res = ApplyAuth(req); break;
     case InternalRequest::REQUEST_NOT_SET: res.response = Make<etcdserverpb::PutResponse>(); break;
+    default: res = ApplyAuth(req); break;  // the auth entries (auth.cc)
   }
   return res;
 }

@@ -13,6 +13,12 @@ std::shared_ptr<T> Make() {
   return std::make_shared<T>();
 }
 
+// The auth entries: field numbers 20..31 of InternalRequest's oneof (internal.proto).
+bool IsAuthEntry(const InternalRequest& req) {
+  return req.request_case() >= InternalRequest::kAuthEnable &&
+         req.request_case() <= InternalRequest::kAuthRoleRevokePermission;
+}
+
 auth::AuthInfo CallerOf(const InternalRequest& req) {
   return auth::AuthInfo{req.header().username(), req.header().auth_revision()};
 }
@@ -110,18 +116,10 @@ Status EtcdServer::CheckApplyPermission(const InternalRequest& req) {
     }
     case InternalRequest::kTxn: return CheckTxnPermission(who, req.txn());
     case InternalRequest::kLeaseRevoke: return CheckLeaseKeys(who, req.lease_revoke().id(), true);
-    case InternalRequest::kAuthEnable:
-    case InternalRequest::kAuthDisable:
-    case InternalRequest::kAuthUserAdd:
-    case InternalRequest::kAuthUserDelete:
-    case InternalRequest::kAuthUserChangePassword:
-    case InternalRequest::kAuthUserGrantRole:
-    case InternalRequest::kAuthUserRevokeRole:
-    case InternalRequest::kAuthRoleAdd:
-    case InternalRequest::kAuthRoleDelete:
-    case InternalRequest::kAuthRoleGrantPermission:
-    case InternalRequest::kAuthRoleRevokePermission: return auth_->CheckAdmin(who);
-    default: return Status::Ok();
+    case InternalRequest::kAuthenticate: return Status::Ok();
+    default:
+      // Every auth change needs the root role (etcd needAdminPermission).
+      return IsAuthEntry(req) ? auth_->CheckAdmin(who) : Status::Ok();
   }
 }
 
@@ -220,17 +218,16 @@ Status EtcdServer::ProposeAuth(const auth::AuthInfo& who, InternalRequest req, A
   return ProposeAndWait(std::move(req), out);
 }
 
-namespace {
-
-// Copies the applied response into the caller's.
-template <typename Resp>
-Status Answer(const Status& st, const ApplyResult& res, Resp* resp) {
-  if (!st.ok()) return st;
+template <typename Req, typename Resp>
+Status EtcdServer::ProposeAuthChange(const auth::AuthInfo& who, Req* (InternalRequest::*field)(),
+                                     const Req& req, Resp* resp) {
+  InternalRequest ir;
+  *(ir.*field)() = req;
+  ApplyResult res;
+  CAIRN_RETURN_IF_ERROR(ProposeAuth(who, std::move(ir), &res));
   resp->CopyFrom(*res.response);
   return Status::Ok();
 }
-
-}  // namespace
 
 Status EtcdServer::Authenticate(const etcdserverpb::AuthenticateRequest& req,
                                 etcdserverpb::AuthenticateResponse* resp) {
@@ -244,23 +241,20 @@ Status EtcdServer::Authenticate(const etcdserverpb::AuthenticateRequest& req,
     ir.mutable_authenticate()->set_simple_token(tokens_->GenTokenPrefix());
     ApplyResult res;
     CAIRN_RETURN_IF_ERROR(ProposeAuth(kNoCaller, std::move(ir), &res));
-    if (checked == auth_->revision()) return Answer(Status::Ok(), res, resp);
+    if (checked == auth_->revision()) {
+      resp->CopyFrom(*res.response);
+      return Status::Ok();
+    }
   }
   return EtcdError(kErrAuthOldRevision);
 }
 
 Status EtcdServer::AuthEnable(const auth::AuthInfo& who, etcdserverpb::AuthEnableResponse* resp) {
-  InternalRequest ir;
-  ir.mutable_auth_enable();
-  ApplyResult res;
-  return Answer(ProposeAuth(who, std::move(ir), &res), res, resp);
+  return ProposeAuthChange(who, &InternalRequest::mutable_auth_enable, {}, resp);
 }
 
 Status EtcdServer::AuthDisable(const auth::AuthInfo& who, etcdserverpb::AuthDisableResponse* resp) {
-  InternalRequest ir;
-  ir.mutable_auth_disable();
-  ApplyResult res;
-  return Answer(ProposeAuth(who, std::move(ir), &res), res, resp);
+  return ProposeAuthChange(who, &InternalRequest::mutable_auth_disable, {}, resp);
 }
 
 Status EtcdServer::UserAdd(const auth::AuthInfo& who, etcdserverpb::AuthUserAddRequest req,
@@ -272,18 +266,12 @@ Status EtcdServer::UserAdd(const auth::AuthInfo& who, etcdserverpb::AuthUserAddR
     req.set_hashedpassword(hashed);
   }
   req.clear_password();  // never in the log
-  InternalRequest ir;
-  *ir.mutable_auth_user_add() = std::move(req);
-  ApplyResult res;
-  return Answer(ProposeAuth(who, std::move(ir), &res), res, resp);
+  return ProposeAuthChange(who, &InternalRequest::mutable_auth_user_add, req, resp);
 }
 
 Status EtcdServer::UserDelete(const auth::AuthInfo& who, const etcdserverpb::AuthUserDeleteRequest& req,
                               etcdserverpb::AuthUserDeleteResponse* resp) {
-  InternalRequest ir;
-  *ir.mutable_auth_user_delete() = req;
-  ApplyResult res;
-  return Answer(ProposeAuth(who, std::move(ir), &res), res, resp);
+  return ProposeAuthChange(who, &InternalRequest::mutable_auth_user_delete, req, resp);
 }
 
 Status EtcdServer::UserChangePassword(const auth::AuthInfo& who,
@@ -295,61 +283,40 @@ Status EtcdServer::UserChangePassword(const auth::AuthInfo& who,
     req.set_hashedpassword(hashed);
   }
   req.clear_password();
-  InternalRequest ir;
-  *ir.mutable_auth_user_change_password() = std::move(req);
-  ApplyResult res;
-  return Answer(ProposeAuth(who, std::move(ir), &res), res, resp);
+  return ProposeAuthChange(who, &InternalRequest::mutable_auth_user_change_password, req, resp);
 }
 
 Status EtcdServer::UserGrantRole(const auth::AuthInfo& who, const etcdserverpb::AuthUserGrantRoleRequest& req,
                                  etcdserverpb::AuthUserGrantRoleResponse* resp) {
-  InternalRequest ir;
-  *ir.mutable_auth_user_grant_role() = req;
-  ApplyResult res;
-  return Answer(ProposeAuth(who, std::move(ir), &res), res, resp);
+  return ProposeAuthChange(who, &InternalRequest::mutable_auth_user_grant_role, req, resp);
 }
 
 Status EtcdServer::UserRevokeRole(const auth::AuthInfo& who,
                                   const etcdserverpb::AuthUserRevokeRoleRequest& req,
                                   etcdserverpb::AuthUserRevokeRoleResponse* resp) {
-  InternalRequest ir;
-  *ir.mutable_auth_user_revoke_role() = req;
-  ApplyResult res;
-  return Answer(ProposeAuth(who, std::move(ir), &res), res, resp);
+  return ProposeAuthChange(who, &InternalRequest::mutable_auth_user_revoke_role, req, resp);
 }
 
 Status EtcdServer::RoleAdd(const auth::AuthInfo& who, const etcdserverpb::AuthRoleAddRequest& req,
                            etcdserverpb::AuthRoleAddResponse* resp) {
-  InternalRequest ir;
-  *ir.mutable_auth_role_add() = req;
-  ApplyResult res;
-  return Answer(ProposeAuth(who, std::move(ir), &res), res, resp);
+  return ProposeAuthChange(who, &InternalRequest::mutable_auth_role_add, req, resp);
 }
 
 Status EtcdServer::RoleDelete(const auth::AuthInfo& who, const etcdserverpb::AuthRoleDeleteRequest& req,
                               etcdserverpb::AuthRoleDeleteResponse* resp) {
-  InternalRequest ir;
-  *ir.mutable_auth_role_delete() = req;
-  ApplyResult res;
-  return Answer(ProposeAuth(who, std::move(ir), &res), res, resp);
+  return ProposeAuthChange(who, &InternalRequest::mutable_auth_role_delete, req, resp);
 }
 
 Status EtcdServer::RoleGrantPermission(const auth::AuthInfo& who,
                                        const etcdserverpb::AuthRoleGrantPermissionRequest& req,
                                        etcdserverpb::AuthRoleGrantPermissionResponse* resp) {
-  InternalRequest ir;
-  *ir.mutable_auth_role_grant_permission() = req;
-  ApplyResult res;
-  return Answer(ProposeAuth(who, std::move(ir), &res), res, resp);
+  return ProposeAuthChange(who, &InternalRequest::mutable_auth_role_grant_permission, req, resp);
 }
 
 Status EtcdServer::RoleRevokePermission(const auth::AuthInfo& who,
                                         const etcdserverpb::AuthRoleRevokePermissionRequest& req,
                                         etcdserverpb::AuthRoleRevokePermissionResponse* resp) {
-  InternalRequest ir;
-  *ir.mutable_auth_role_revoke_permission() = req;
-  ApplyResult res;
-  return Answer(ProposeAuth(who, std::move(ir), &res), res, resp);
+  return ProposeAuthChange(who, &InternalRequest::mutable_auth_role_revoke_permission, req, resp);
 }
 
 Status EtcdServer::AuthStatus(etcdserverpb::AuthStatusResponse* resp) {

@@ -339,6 +339,10 @@ class EtcdServer final : public Applier {
   static void SetCaller(InternalRequest* req, const auth::AuthInfo& who);
   // Proposes an auth write and waits for its result.
   Status ProposeAuth(const auth::AuthInfo& who, InternalRequest req, ApplyResult* out);
+  // ProposeAuth of `req` put in `field`, copying the applied response into `resp` (auth.cc only).
+  template <typename Req, typename Resp>
+  Status ProposeAuthChange(const auth::AuthInfo& who, Req* (InternalRequest::*field)(), const Req& req,
+                           Resp* resp);
   // Proposes a membership change for `m` and waits for its apply result.
   Status ProposeConfChangeAndWait(raft::ConfChangeType type, const Member& m, ApplyResult* out);
   void FillMembers(google::protobuf::RepeatedPtrField<etcdserverpb::Member>* out) const;
