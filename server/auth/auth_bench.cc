@@ -56,7 +56,8 @@ BENCHMARK(BM_CheckReadAuthOn)->ThreadRange(1, 2);
 
 void BM_SimpleTokenInfo(benchmark::State& state) {
   static SimpleTokenProvider* p = [] {
-    auto* t = new SimpleTokenProvider(std::chrono::seconds(300), [] { return std::chrono::system_clock::now(); });
+    auto* t =
+        new SimpleTokenProvider(std::chrono::seconds(300), [] { return std::chrono::system_clock::now(); });
     t->Enable();
     for (int i = 0; i < 1000; ++i) {
       std::string tok;

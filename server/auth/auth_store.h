@@ -26,6 +26,7 @@
 #include "proto/auth.pb.h"
 #include "server/auth/auth_info.h"
 #include "server/auth/key_permissions.h"
+#include "server/auth/string_view_hash.h"
 #include "storage/backend/backend.h"
 
 namespace cairn::auth {
@@ -37,12 +38,6 @@ inline constexpr std::string_view kAuthEnabledKey = "authEnabled";
 inline constexpr std::string_view kAuthRevisionKey = "authRevision";
 inline constexpr std::string_view kRootUser = "root";
 inline constexpr std::string_view kRootRole = "root";
-
-// Hash for string-keyed maps looked up by string_view without building a std::string.
-struct StringViewHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 
 // One published version of the auth data.
 struct AuthState {

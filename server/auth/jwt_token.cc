@@ -11,9 +11,12 @@
 
 #include <cmath>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <unordered_map>
 #include <vector>
 
+#include "server/auth/string_view_hash.h"
 #include "server/etcdserver/errors.h"
 #include "server/flags/go_values.h"
 #include "server/logging/field.h"
@@ -243,6 +246,17 @@ struct JwtTokenProvider::Impl {
   WallClock clock;
   std::string header_b64;
 
+  // Tokens whose signature was verified: a token is checked once, then each use costs a hash
+  // lookup instead of a signature verification. Bounded: emptied when it reaches kCacheMax.
+  struct Verified {
+    std::string username;
+    uint64_t revision = 0;
+    double exp = 0;  // seconds since the epoch; 0: no exp claim
+  };
+  static constexpr size_t kCacheMax = 4096;
+  std::mutex cache_mu;
+  std::unordered_map<std::string, Verified, StringViewHash, std::equal_to<>> cache;
+
   ~Impl() {
     if (pub != priv) EVP_PKEY_free(pub);
     EVP_PKEY_free(priv);
@@ -409,6 +423,18 @@ Status JwtTokenProvider::Assign(const std::string& user, uint64_t revision, cons
 }
 
 bool JwtTokenProvider::Info(std::string_view token, uint64_t, AuthInfo* out) {
+  const double now = static_cast<double>(
+      std::chrono::duration_cast<std::chrono::seconds>(impl_->clock().time_since_epoch()).count());
+  {
+    std::lock_guard<std::mutex> lock(impl_->cache_mu);
+    auto hit = impl_->cache.find(token);
+    if (hit != impl_->cache.end()) {
+      if (hit->second.exp != 0 && now > hit->second.exp) return false;
+      out->username = hit->second.username;
+      out->revision = hit->second.revision;
+      return true;
+    }
+  }
   const size_t d1 = token.find('.');
   if (d1 == std::string_view::npos) return false;
   const size_t d2 = token.find('.', d1 + 1);
@@ -431,13 +457,16 @@ bool JwtTokenProvider::Info(std::string_view token, uint64_t, AuthInfo* out) {
   auto user = c.strings.find("username");
   auto rev = c.numbers.find("revision");
   if (user == c.strings.end() || rev == c.numbers.end() || rev->second < 0) return false;
+  double exp_at = 0;
   if (auto exp = c.numbers.find("exp"); exp != c.numbers.end()) {
-    const double now = static_cast<double>(
-        std::chrono::duration_cast<std::chrono::seconds>(impl_->clock().time_since_epoch()).count());
     if (now > exp->second) return false;  // Go jwt: valid while now <= exp
+    exp_at = exp->second;
   }
   out->username = user->second;
   out->revision = static_cast<uint64_t>(rev->second);
+  std::lock_guard<std::mutex> lock(impl_->cache_mu);
+  if (impl_->cache.size() >= Impl::kCacheMax) impl_->cache.clear();
+  impl_->cache.emplace(std::string(token), Impl::Verified{out->username, out->revision, exp_at});
   return true;
 }
 

@@ -4,6 +4,8 @@
 // PS256/384/512, ES256/384/512 (raw r||s signatures, as JWS requires), HS256/384/512 (the
 // priv-key file's bytes are the secret). With only pub-key the provider verifies but cannot sign
 // (Authenticate fails with etcd's "auth: token signing attempted with verify-only key").
+// A verified token is remembered (bounded cache), so later uses cost a lookup, not a signature
+// verification; its exp is still checked on every use.
 #pragma once
 
 #include <map>

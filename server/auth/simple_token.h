@@ -8,7 +8,7 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "server/auth/auth_store.h"
+#include "server/auth/string_view_hash.h"
 #include "server/auth/token_provider.h"
 
 namespace cairn::auth {
