@@ -8,7 +8,7 @@ PACKAGES=(
   # build
   bazel-bootstrap g++ pkg-config file git make dpkg-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
-  libssl-dev libzstd-dev liburing-dev libc-ares-dev libre2-dev zlib1g-dev
+  libssl-dev libcrypt-dev libzstd-dev liburing-dev libc-ares-dev libre2-dev zlib1g-dev
   libabsl-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy-16 python3

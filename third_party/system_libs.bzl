@@ -10,6 +10,7 @@ _PKG_CONFIG_LIBS = {
     "grpc": ["grpc++", "protobuf"],
     "protobuf": ["protobuf"],
     "ssl": ["openssl"],
+    "crypt": ["libxcrypt"],
     "zstd": ["libzstd"],
     "uring": ["liburing"],
     "yaml_cpp": ["yaml-cpp"],

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "server/api/caller.h"
 #include "server/api/election_service.h"
 #include "server/api/lock_service.h"
 #include "server/api/rpc_errors.h"
@@ -49,15 +50,16 @@ bool ParseBody(const http::Request& r, Message* req, http::Response* w) {
   return true;
 }
 
-// A unary route whose call answers the gRPC status itself (the lock and election services map
-// their errors differently from KV: concurrency.h).
+// A unary route whose call answers the gRPC status itself, given the HTTP request (for its
+// Authorization header). The lock and election services map their errors differently from KV
+// (concurrency.h).
 template <typename Req, typename Resp>
-http::Handler UnaryGrpc(std::function<grpc::Status(const Req&, Resp*)> call) {
+http::Handler UnaryGrpc(std::function<grpc::Status(const http::Request&, const Req&, Resp*)> call) {
   return [call](const http::Request& r, http::Response* w) {
     Req req;
     if (!ParseBody(r, &req, w)) return;
     Resp resp;
-    grpc::Status st = call(req, &resp);
+    grpc::Status st = call(r, req, &resp);
     if (!st.ok()) {
       WriteError(w, static_cast<int>(st.error_code()), st.error_message());
       return;
@@ -67,9 +69,20 @@ http::Handler UnaryGrpc(std::function<grpc::Status(const Req&, Resp*)> call) {
   };
 }
 
+// A unary call as the caller named by the request's Authorization header (a token from
+// /v3/auth/authenticate), like grpc-gateway forwarding it as gRPC metadata.
 template <typename Req, typename Resp>
-http::Handler Unary(std::function<Status(const Req&, Resp*)> call) {
-  return UnaryGrpc<Req, Resp>([call](const Req& q, Resp* r) { return ToGrpcStatus(call(q, r)); });
+using AuthCall = std::function<Status(const Req&, Resp*, const auth::AuthInfo&)>;
+
+// untranslated_auth: auth refusals as etcd's maintenance server gives them (rpc_errors.h).
+template <typename Req, typename Resp>
+http::Handler Unary(etcdserver::EtcdServer* s, AuthCall<Req, Resp> call, bool untranslated_auth = false) {
+  return UnaryGrpc<Req, Resp>([s, call, untranslated_auth](const http::Request& r, const Req& q, Resp* resp) {
+    auth::AuthInfo who;
+    Status called = CallerOf(r, s, &who);
+    if (called.ok()) called = call(q, resp, who);
+    return untranslated_auth ? ToUntranslatedAuthStatus(called) : ToGrpcStatus(called);
+  });
 }
 
 // The lock and election routes. Lock and Campaign wait on the connection's thread; a gateway
@@ -79,25 +92,25 @@ http::Handler Unary(std::function<Status(const Req&, Resp*)> call) {
 void InstallLockElection(http::Mux* mux, etcdserver::EtcdServer* s) {
   namespace lpb = v3lockpb;
   namespace epb = v3electionpb;
-  mux->Handle("/v3/lock/lock", UnaryGrpc<lpb::LockRequest, lpb::LockResponse>([s](const auto& q, auto* r) {
+  mux->Handle("/v3/lock/lock", UnaryGrpc<lpb::LockRequest, lpb::LockResponse>([s](const http::Request&, const auto& q, auto* r) {
                 return ToRecipeStatus(LockAcquire(s, q, nullptr, r));
               }));
   mux->Handle("/v3/lock/unlock",
               UnaryGrpc<lpb::UnlockRequest, lpb::UnlockResponse>(
-                  [s](const auto& q, auto* r) { return ToRecipeStatus(LockRelease(s, q, r)); }));
+                  [s](const http::Request&, const auto& q, auto* r) { return ToRecipeStatus(LockRelease(s, q, r)); }));
   mux->Handle("/v3/election/campaign",
-              UnaryGrpc<epb::CampaignRequest, epb::CampaignResponse>([s](const auto& q, auto* r) {
+              UnaryGrpc<epb::CampaignRequest, epb::CampaignResponse>([s](const http::Request&, const auto& q, auto* r) {
                 return ToRecipeStatus(ElectionCampaign(s, q, nullptr, r));
               }));
   mux->Handle("/v3/election/proclaim",
               UnaryGrpc<epb::ProclaimRequest, epb::ProclaimResponse>(
-                  [s](const auto& q, auto* r) { return ToRecipeStatus(ElectionProclaim(s, q, r)); }));
+                  [s](const http::Request&, const auto& q, auto* r) { return ToRecipeStatus(ElectionProclaim(s, q, r)); }));
   mux->Handle("/v3/election/leader",
               UnaryGrpc<epb::LeaderRequest, epb::LeaderResponse>(
-                  [s](const auto& q, auto* r) { return ToRecipeStatus(ElectionLeader(s, q, r)); }));
+                  [s](const http::Request&, const auto& q, auto* r) { return ToRecipeStatus(ElectionLeader(s, q, r)); }));
   mux->Handle("/v3/election/resign",
               UnaryGrpc<epb::ResignRequest, epb::ResignResponse>(
-                  [s](const auto& q, auto* r) { return ToRecipeStatus(ElectionResign(s, q, r)); }));
+                  [s](const http::Request&, const auto& q, auto* r) { return ToRecipeStatus(ElectionResign(s, q, r)); }));
   // Observe: a chunked stream of {"result":{...}} lines (grpc-gateway's server-streaming form).
   mux->Handle("/v3/election/observe", [s](const http::Request& r, http::Response* w) {
     epb::LeaderRequest req;
@@ -120,7 +133,23 @@ http::Handler WatchHandler(etcdserver::EtcdServer* server) {
       return;
     }
     w->SetHeader("Content-Type", "application/json");
-    w->stream = [server, create = req.create_request()](http::ChunkWriter& out) {
+    // etcd isWatchPermitted: read permission on the watched range, at creation.
+    auth::AuthInfo who;
+    Status denied = CallerOf(r, server, &who);
+    if (denied.ok())
+      denied =
+          server->auth_store()->CheckRead(who, req.create_request().key(), req.create_request().range_end());
+    w->stream = [server, create = req.create_request(), denied](http::ChunkWriter& out) {
+      if (!denied.ok()) {
+        pb::WatchResponse refused;
+        server->FillHeader(refused.mutable_header());
+        refused.set_watch_id(-1);
+        refused.set_created(true);
+        refused.set_canceled(true);
+        refused.set_cancel_reason(GoGrpcErrorText(denied));
+        (void)out.WriteChunk("{\"result\":" + ToJson(refused) + "}\n");
+        return;
+      }
       std::unique_ptr<mvcc::WatchStream> ws = server->NewWatchStream();
       mvcc::WatchOptions o;
       o.key = create.key();
@@ -160,6 +189,67 @@ http::Handler WatchHandler(etcdserver::EtcdServer* server) {
   };
 }
 
+// /v3/auth/* (etcd's grpc-gateway routes for the Auth service).
+void InstallAuthGateway(http::Mux* mux, etcdserver::EtcdServer* s) {
+  using auth::AuthInfo;
+  mux->Handle("/v3/auth/authenticate",
+              Unary<pb::AuthenticateRequest, pb::AuthenticateResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo&) { return s->Authenticate(q, r); }));
+  mux->Handle("/v3/auth/enable",
+              Unary<pb::AuthEnableRequest, pb::AuthEnableResponse>(
+                  s, [s](const auto&, auto* r, const AuthInfo& who) { return s->AuthEnable(who, r); }));
+  mux->Handle("/v3/auth/disable",
+              Unary<pb::AuthDisableRequest, pb::AuthDisableResponse>(
+                  s, [s](const auto&, auto* r, const AuthInfo& who) { return s->AuthDisable(who, r); }));
+  mux->Handle("/v3/auth/status",
+              Unary<pb::AuthStatusRequest, pb::AuthStatusResponse>(
+                  s, [s](const auto&, auto* r, const AuthInfo&) { return s->AuthStatus(r); }));
+  mux->Handle("/v3/auth/user/add",
+              Unary<pb::AuthUserAddRequest, pb::AuthUserAddResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->UserAdd(who, q, r); }));
+  mux->Handle("/v3/auth/user/get",
+              Unary<pb::AuthUserGetRequest, pb::AuthUserGetResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->UserGet(who, q, r); }));
+  mux->Handle("/v3/auth/user/list",
+              Unary<pb::AuthUserListRequest, pb::AuthUserListResponse>(
+                  s, [s](const auto&, auto* r, const AuthInfo& who) { return s->UserList(who, r); }));
+  mux->Handle("/v3/auth/user/delete",
+              Unary<pb::AuthUserDeleteRequest, pb::AuthUserDeleteResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->UserDelete(who, q, r); }));
+  mux->Handle(
+      "/v3/auth/user/changepw",
+      Unary<pb::AuthUserChangePasswordRequest, pb::AuthUserChangePasswordResponse>(
+          s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->UserChangePassword(who, q, r); }));
+  mux->Handle("/v3/auth/user/grant", Unary<pb::AuthUserGrantRoleRequest, pb::AuthUserGrantRoleResponse>(
+                                         s, [s](const auto& q, auto* r, const AuthInfo& who) {
+                                           return s->UserGrantRole(who, q, r);
+                                         }));
+  mux->Handle("/v3/auth/user/revoke", Unary<pb::AuthUserRevokeRoleRequest, pb::AuthUserRevokeRoleResponse>(
+                                          s, [s](const auto& q, auto* r, const AuthInfo& who) {
+                                            return s->UserRevokeRole(who, q, r);
+                                          }));
+  mux->Handle("/v3/auth/role/add",
+              Unary<pb::AuthRoleAddRequest, pb::AuthRoleAddResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->RoleAdd(who, q, r); }));
+  mux->Handle("/v3/auth/role/get",
+              Unary<pb::AuthRoleGetRequest, pb::AuthRoleGetResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->RoleGet(who, q, r); }));
+  mux->Handle("/v3/auth/role/list",
+              Unary<pb::AuthRoleListRequest, pb::AuthRoleListResponse>(
+                  s, [s](const auto&, auto* r, const AuthInfo& who) { return s->RoleList(who, r); }));
+  mux->Handle("/v3/auth/role/delete",
+              Unary<pb::AuthRoleDeleteRequest, pb::AuthRoleDeleteResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->RoleDelete(who, q, r); }));
+  mux->Handle(
+      "/v3/auth/role/grant",
+      Unary<pb::AuthRoleGrantPermissionRequest, pb::AuthRoleGrantPermissionResponse>(
+          s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->RoleGrantPermission(who, q, r); }));
+  mux->Handle("/v3/auth/role/revoke",
+              Unary<pb::AuthRoleRevokePermissionRequest, pb::AuthRoleRevokePermissionResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) {
+                    return s->RoleRevokePermission(who, q, r);
+                  }));
+}
 }  // namespace
 
 int HttpStatusFromGrpcCode(int code) {
@@ -184,27 +274,39 @@ int HttpStatusFromGrpcCode(int code) {
 }
 
 void InstallGateway(http::Mux* mux, etcdserver::EtcdServer* s) {
-  using etcdserver::EtcdServer;
-  mux->Handle("/v3/kv/range", Unary<pb::RangeRequest, pb::RangeResponse>(
-                                  [s](const auto& q, auto* r) { return s->Range(q, r); }));
+  using auth::AuthInfo;
+  // The caller is ignored where etcd checks nothing (lease grant, alarm, status, member list).
+  mux->Handle("/v3/kv/range",
+              Unary<pb::RangeRequest, pb::RangeResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->Range(q, r, who); }));
   mux->Handle("/v3/kv/put",
-              Unary<pb::PutRequest, pb::PutResponse>([s](const auto& q, auto* r) { return s->Put(q, r); }));
-  mux->Handle("/v3/kv/deleterange", Unary<pb::DeleteRangeRequest, pb::DeleteRangeResponse>(
-                                        [s](const auto& q, auto* r) { return s->DeleteRange(q, r); }));
+              Unary<pb::PutRequest, pb::PutResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->Put(q, r, who); }));
+  mux->Handle("/v3/kv/deleterange",
+              Unary<pb::DeleteRangeRequest, pb::DeleteRangeResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->DeleteRange(q, r, who); }));
   mux->Handle("/v3/kv/txn",
-              Unary<pb::TxnRequest, pb::TxnResponse>([s](const auto& q, auto* r) { return s->Txn(q, r); }));
-  mux->Handle("/v3/kv/compaction", Unary<pb::CompactionRequest, pb::CompactionResponse>(
-                                       [s](const auto& q, auto* r) { return s->Compact(q, r); }));
-  mux->Handle("/v3/lease/grant", Unary<pb::LeaseGrantRequest, pb::LeaseGrantResponse>(
-                                     [s](const auto& q, auto* r) { return s->LeaseGrant(q, r); }));
+              Unary<pb::TxnRequest, pb::TxnResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo& who) { return s->Txn(q, r, who); }));
+  mux->Handle("/v3/kv/compaction",
+              Unary<pb::CompactionRequest, pb::CompactionResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo&) { return s->Compact(q, r); }));
+  mux->Handle("/v3/lease/grant",
+              Unary<pb::LeaseGrantRequest, pb::LeaseGrantResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo&) { return s->LeaseGrant(q, r); }));
   for (const char* prefix : {"/v3/lease/", "/v3/kv/lease/"}) {
     std::string p = prefix;
     mux->Handle(p + "revoke", Unary<pb::LeaseRevokeRequest, pb::LeaseRevokeResponse>(
-                                  [s](const auto& q, auto* r) { return s->LeaseRevoke(q, r); }));
+                                  s, [s](const auto& q, auto* r, const AuthInfo& who) {
+                                    return s->LeaseRevoke(q, r, who);
+                                  }));
     mux->Handle(p + "timetolive", Unary<pb::LeaseTimeToLiveRequest, pb::LeaseTimeToLiveResponse>(
-                                      [s](const auto& q, auto* r) { return s->LeaseTimeToLive(q, r); }));
-    mux->Handle(p + "leases", Unary<pb::LeaseLeasesRequest, pb::LeaseLeasesResponse>(
-                                  [s](const auto&, auto* r) { return s->LeaseLeases(r); }));
+                                      s, [s](const auto& q, auto* r, const AuthInfo& who) {
+                                        return s->LeaseTimeToLive(q, r, who);
+                                      }));
+    mux->Handle(p + "leases",
+                Unary<pb::LeaseLeasesRequest, pb::LeaseLeasesResponse>(
+                    s, [s](const auto&, auto* r, const AuthInfo&) { return s->LeaseLeases(r); }));
   }
   // A keep-alive through the gateway: one request, one {"result":...} (grpc-gateway streams).
   mux->Handle("/v3/lease/keepalive", [s](const http::Request& r, http::Response* w) {
@@ -219,20 +321,41 @@ void InstallGateway(http::Mux* mux, etcdserver::EtcdServer* s) {
     w->SetHeader("Content-Type", "application/json");
     w->body = "{\"result\":" + ToJson(resp) + "}\n";
   });
-  mux->Handle("/v3/maintenance/alarm", Unary<pb::AlarmRequest, pb::AlarmResponse>(
-                                           [s](const auto& q, auto* r) { return s->Alarm(q, r); }));
-  mux->Handle("/v3/maintenance/status", Unary<pb::StatusRequest, pb::StatusResponse>(
-                                            [s](const auto&, auto* r) { return s->StatusOf(r); }));
+  // Defragment, hash and hashkv need the root role when auth is on (etcd authMaintenanceServer).
+  auto admin = [s](const AuthInfo& who) { return s->auth_store()->CheckAdmin(who); };
+  mux->Handle("/v3/maintenance/alarm",
+              Unary<pb::AlarmRequest, pb::AlarmResponse>(
+                  s, [s](const auto& q, auto* r, const AuthInfo&) { return s->Alarm(q, r); }));
+  mux->Handle("/v3/maintenance/status",
+              Unary<pb::StatusRequest, pb::StatusResponse>(
+                  s, [s](const auto&, auto* r, const AuthInfo&) { return s->StatusOf(r); }));
   mux->Handle("/v3/maintenance/defragment", Unary<pb::DefragmentRequest, pb::DefragmentResponse>(
-                                                [s](const auto&, auto* r) { return s->Defragment(r); }));
-  mux->Handle("/v3/maintenance/hash",
-              Unary<pb::HashRequest, pb::HashResponse>([s](const auto&, auto* r) { return s->Hash(r); }));
+                                                s,
+                                                [s, admin](const auto&, auto* r, const AuthInfo& who) {
+                                                  CAIRN_RETURN_IF_ERROR(admin(who));
+                                                  return s->Defragment(r);
+                                                },
+                                                true));
+  mux->Handle("/v3/maintenance/hash", Unary<pb::HashRequest, pb::HashResponse>(
+                                          s,
+                                          [s, admin](const auto&, auto* r, const AuthInfo& who) {
+                                            CAIRN_RETURN_IF_ERROR(admin(who));
+                                            return s->Hash(r);
+                                          },
+                                          true));
   mux->Handle("/v3/maintenance/hashkv", Unary<pb::HashKVRequest, pb::HashKVResponse>(
-                                            [s](const auto& q, auto* r) { return s->HashKV(q, r); }));
-  mux->Handle("/v3/cluster/member/list", Unary<pb::MemberListRequest, pb::MemberListResponse>(
-                                             [s](const auto&, auto* r) { return s->MemberList(r); }));
+                                            s,
+                                            [s, admin](const auto& q, auto* r, const AuthInfo& who) {
+                                              CAIRN_RETURN_IF_ERROR(admin(who));
+                                              return s->HashKV(q, r);
+                                            },
+                                            true));
+  mux->Handle("/v3/cluster/member/list",
+              Unary<pb::MemberListRequest, pb::MemberListResponse>(
+                  s, [s](const auto&, auto* r, const AuthInfo&) { return s->MemberList(r); }));
   mux->Handle("/v3/watch", WatchHandler(s));
   InstallLockElection(mux, s);
+  InstallAuthGateway(mux, s);
 }
 
 }  // namespace cairn::api

@@ -1,5 +1,6 @@
 #include "server/api/kv_service.h"
 
+#include "server/api/caller.h"
 #include "server/api/range_wire.h"
 #include "server/api/rpc_errors.h"
 #include "server/metrics/etcd_metrics.h"
@@ -37,12 +38,19 @@ grpc::ServerUnaryReactor* KvService::Range(grpc::CallbackServerContext* ctx, con
     return reactor;
   }
   metrics::Etcd().range_total.Inc();
+  auth::AuthInfo who;
+  if (Status st = CallerOf(*ctx, server_, &who); !st.ok()) {
+    reactor->Finish(ToGrpcStatus(st));
+    return reactor;
+  }
   const etcdserverpb::RangeRequest& request = *parsed;
   server_->RangeResultAsync(
-      request, [reactor, resp, parsed = std::move(parsed)](const Status& s, etcdserver::RangeResult* r) {
+      request,
+      [reactor, resp, parsed = std::move(parsed)](const Status& s, etcdserver::RangeResult* r) {
         if (s.ok()) EncodeRangeResponse(r->header, r->range, resp);
         reactor->Finish(ToGrpcStatus(s));
-      });
+      },
+      who);
   return reactor;
 }
 
@@ -50,7 +58,12 @@ grpc::ServerUnaryReactor* KvService::Put(grpc::CallbackServerContext* ctx,
                                          const etcdserverpb::PutRequest* req,
                                          etcdserverpb::PutResponse* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  server_->PutAsync(*req, Finisher(reactor, resp, &metrics::Etcd().put_total));
+  auth::AuthInfo who;
+  if (Status st = CallerOf(*ctx, server_, &who); !st.ok()) {
+    reactor->Finish(ToGrpcStatus(st));
+    return reactor;
+  }
+  server_->PutAsync(*req, Finisher(reactor, resp, &metrics::Etcd().put_total), who);
   return reactor;
 }
 
@@ -58,7 +71,12 @@ grpc::ServerUnaryReactor* KvService::DeleteRange(grpc::CallbackServerContext* ct
                                                  const etcdserverpb::DeleteRangeRequest* req,
                                                  etcdserverpb::DeleteRangeResponse* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  server_->DeleteRangeAsync(*req, Finisher(reactor, resp, &metrics::Etcd().delete_total));
+  auth::AuthInfo who;
+  if (Status st = CallerOf(*ctx, server_, &who); !st.ok()) {
+    reactor->Finish(ToGrpcStatus(st));
+    return reactor;
+  }
+  server_->DeleteRangeAsync(*req, Finisher(reactor, resp, &metrics::Etcd().delete_total), who);
   return reactor;
 }
 
@@ -66,7 +84,12 @@ grpc::ServerUnaryReactor* KvService::Txn(grpc::CallbackServerContext* ctx,
                                          const etcdserverpb::TxnRequest* req,
                                          etcdserverpb::TxnResponse* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  server_->TxnAsync(*req, Finisher(reactor, resp, &metrics::Etcd().txn_total));
+  auth::AuthInfo who;
+  if (Status st = CallerOf(*ctx, server_, &who); !st.ok()) {
+    reactor->Finish(ToGrpcStatus(st));
+    return reactor;
+  }
+  server_->TxnAsync(*req, Finisher(reactor, resp, &metrics::Etcd().txn_total), who);
   return reactor;
 }
 

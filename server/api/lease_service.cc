@@ -1,5 +1,6 @@
 #include "server/api/lease_service.h"
 
+#include "server/api/caller.h"
 #include "server/api/rpc_errors.h"
 #include "server/etcdserver/errors.h"
 #include "server/metrics/etcd_metrics.h"
@@ -19,16 +20,19 @@ grpc::Status LeaseService::LeaseGrant(grpc::ServerContext*, const etcdserverpb::
   return st;
 }
 
-grpc::Status LeaseService::LeaseRevoke(grpc::ServerContext*, const etcdserverpb::LeaseRevokeRequest* req,
+grpc::Status LeaseService::LeaseRevoke(grpc::ServerContext* ctx, const etcdserverpb::LeaseRevokeRequest* req,
                                        etcdserverpb::LeaseRevokeResponse* resp) {
   etcdserver::EtcdServer* const s = server_.load();
   if (s == nullptr) return kNotReady;
-  grpc::Status st = ToGrpcStatus(s->LeaseRevoke(*req, resp));
+  auth::AuthInfo who;
+  if (Status cs = CallerOf(*ctx, s, &who); !cs.ok()) return ToGrpcStatus(cs);
+  grpc::Status st = ToGrpcStatus(s->LeaseRevoke(*req, resp, who));
   if (st.ok()) metrics::Etcd().lease_revoked_total.Inc();
   return st;
 }
 
-grpc::Status LeaseService::ForwardRenew(etcdserver::EtcdServer* s, const etcdserverpb::LeaseKeepAliveRequest& req,
+grpc::Status LeaseService::ForwardRenew(etcdserver::EtcdServer* s,
+                                        const etcdserverpb::LeaseKeepAliveRequest& req,
                                         etcdserverpb::LeaseKeepAliveResponse* resp) {
   std::shared_ptr<grpc::Channel> channel;
   if (grpc::Status cs = leader_->Get(s, &channel); !cs.ok()) return cs;
@@ -85,9 +89,12 @@ grpc::Status LeaseService::LeaseTimeToLive(grpc::ServerContext* ctx,
     if (grpc::Status cs = leader_->Get(s, &channel); !cs.ok()) return cs;
     grpc::ClientContext fwd;
     LeaderChannel::Prepare(&fwd, s->options().request_timeout);
+    ForwardCredentials(*ctx, &fwd);
     return etcdserverpb::Lease::NewStub(channel)->LeaseTimeToLive(&fwd, *req, resp);
   }
-  return ToGrpcStatus(s->LeaseTimeToLive(*req, resp));
+  auth::AuthInfo who;
+  if (Status cs = CallerOf(*ctx, s, &who); !cs.ok()) return ToGrpcStatus(cs);
+  return ToGrpcStatus(s->LeaseTimeToLive(*req, resp, who));
 }
 
 grpc::Status LeaseService::LeaseLeases(grpc::ServerContext*, const etcdserverpb::LeaseLeasesRequest*,

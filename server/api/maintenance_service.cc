@@ -7,6 +7,7 @@
 #include <fstream>
 #include <vector>
 
+#include "server/api/caller.h"
 #include "server/api/rpc_errors.h"
 
 namespace cairn::api {
@@ -21,23 +22,30 @@ grpc::Status MaintenanceService::Status(grpc::ServerContext*, const etcdserverpb
   return ToGrpcStatus(server_->StatusOf(resp));
 }
 
-grpc::Status MaintenanceService::Defragment(grpc::ServerContext*, const etcdserverpb::DefragmentRequest*,
+// Defragment, Hash, HashKV and Snapshot need the root role when auth is on (etcd
+// authMaintenanceServer, whose refusals are the auth package's untranslated errors); Alarm,
+// Status and MoveLeader do not.
+grpc::Status MaintenanceService::Defragment(grpc::ServerContext* ctx, const etcdserverpb::DefragmentRequest*,
                                             etcdserverpb::DefragmentResponse* resp) {
+  if (cairn::Status st = RequireAdmin(*ctx, server_); !st.ok()) return ToUntranslatedAuthStatus(st);
   return ToGrpcStatus(server_->Defragment(resp));
 }
 
-grpc::Status MaintenanceService::Hash(grpc::ServerContext*, const etcdserverpb::HashRequest*,
+grpc::Status MaintenanceService::Hash(grpc::ServerContext* ctx, const etcdserverpb::HashRequest*,
                                       etcdserverpb::HashResponse* resp) {
+  if (cairn::Status st = RequireAdmin(*ctx, server_); !st.ok()) return ToUntranslatedAuthStatus(st);
   return ToGrpcStatus(server_->Hash(resp));
 }
 
-grpc::Status MaintenanceService::HashKV(grpc::ServerContext*, const etcdserverpb::HashKVRequest* req,
+grpc::Status MaintenanceService::HashKV(grpc::ServerContext* ctx, const etcdserverpb::HashKVRequest* req,
                                         etcdserverpb::HashKVResponse* resp) {
+  if (cairn::Status st = RequireAdmin(*ctx, server_); !st.ok()) return ToUntranslatedAuthStatus(st);
   return ToGrpcStatus(server_->HashKV(*req, resp));
 }
 
-grpc::Status MaintenanceService::Snapshot(grpc::ServerContext*, const etcdserverpb::SnapshotRequest*,
+grpc::Status MaintenanceService::Snapshot(grpc::ServerContext* ctx, const etcdserverpb::SnapshotRequest*,
                                           grpc::ServerWriter<etcdserverpb::SnapshotResponse>* writer) {
+  if (cairn::Status st = RequireAdmin(*ctx, server_); !st.ok()) return ToUntranslatedAuthStatus(st);
   // etcd v3rpc maintenance.go: the bolt file in 32 KiB chunks with remaining_bytes, then one more
   // message whose blob is the sha256 of everything sent (etcdctl appends it to the file).
   if (server_->has_bolt_backend()) {

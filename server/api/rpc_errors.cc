@@ -41,6 +41,19 @@ const std::unordered_map<std::string_view, C>& Table() {
       {"etcdserver: permission denied", C::PERMISSION_DENIED},
       {"etcdserver: authentication is not enabled", C::FAILED_PRECONDITION},
       {"etcdserver: invalid auth token", C::UNAUTHENTICATED},
+      {"etcdserver: root user does not exist", C::FAILED_PRECONDITION},
+      {"etcdserver: root user does not have root role", C::FAILED_PRECONDITION},
+      {"etcdserver: user name already exists", C::FAILED_PRECONDITION},
+      {"etcdserver: user name is empty", C::INVALID_ARGUMENT},
+      {"etcdserver: user name not found", C::FAILED_PRECONDITION},
+      {"etcdserver: role name already exists", C::FAILED_PRECONDITION},
+      {"etcdserver: role name not found", C::FAILED_PRECONDITION},
+      {"etcdserver: role name is empty", C::INVALID_ARGUMENT},
+      {"etcdserver: authentication failed, invalid user ID or password", C::INVALID_ARGUMENT},
+      {"etcdserver: role is not granted to the user", C::FAILED_PRECONDITION},
+      {"etcdserver: permission is not granted to the role", C::FAILED_PRECONDITION},
+      {"etcdserver: invalid auth management", C::INVALID_ARGUMENT},
+      {"etcdserver: revision of auth store is old", C::INVALID_ARGUMENT},
       {"etcdserver: no leader", C::UNAVAILABLE},
       {"etcdserver: not leader", C::FAILED_PRECONDITION},
       {"etcdserver: leader changed", C::UNAVAILABLE},
@@ -62,6 +75,31 @@ grpc::Status ToGrpcStatus(const Status& status) {
   auto it = Table().find(etcd.message());
   if (it != Table().end()) return grpc::Status(it->second, etcd.message());
   return grpc::Status(C::UNKNOWN, etcd.message());
+}
+
+grpc::Status ToUntranslatedAuthStatus(const Status& status) {
+  static const auto* raw = new std::unordered_map<std::string_view, std::string_view>{
+      {etcdserver::kErrPermissionDenied, "auth: permission denied"},
+      {etcdserver::kErrUserEmpty, "auth: user name is empty"},
+      {etcdserver::kErrUserNotFound, "auth: user not found"},
+      {etcdserver::kErrInvalidAuthToken, "auth: invalid auth token"},
+      {etcdserver::kErrAuthOldRevision, "auth: revision in header is old"},
+  };
+  auto it = raw->find(status.message());
+  if (it == raw->end()) return ToGrpcStatus(status);
+  return grpc::Status(C::UNKNOWN, std::string(it->second));
+}
+
+std::string GoGrpcErrorText(const Status& status) {
+  static constexpr const char* kNames[] = {
+      "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+      "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+      "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+      "DataLoss", "Unauthenticated"};
+  grpc::Status g = ToGrpcStatus(status);
+  const auto code = static_cast<size_t>(g.error_code());
+  const std::string name = code < std::size(kNames) ? kNames[code] : "Code(" + std::to_string(code) + ")";
+  return "rpc error: code = " + name + " desc = " + g.error_message();
 }
 
 }  // namespace cairn::api

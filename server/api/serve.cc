@@ -15,6 +15,7 @@
 
 #include "raft/transport/grpc_transport.h"
 #include "raft/transport/node_handler.h"
+#include "server/api/auth_service.h"
 #include "server/api/cluster_service.h"
 #include "server/api/cluster_start.h"
 #include "server/api/concurrency.h"
@@ -212,6 +213,16 @@ int RunServe(int argc, char** argv) {
   for (const auto& [flag, value] : config.ignored_flags) {
     lg.Warn("flag is accepted for compatibility but has no effect in Cairn",
             {logging::String("flag", flag), logging::String("value", value)});
+  }
+  // --auth-token (its JWT key files included) is checked before anything is written.
+  std::unique_ptr<auth::TokenProvider> auth_tokens;
+  if (Status st = auth::NewTokenProvider(
+          config.auth_token, std::chrono::seconds(config.auth_token_ttl_seconds),
+          [] { return std::chrono::system_clock::now(); }, &auth_tokens);
+      !st.ok()) {
+    lg.Error("failed to start etcd server",
+             {logging::String("auth-token", config.auth_token), logging::Error(st)});
+    return 1;
   }
   const std::string wal_dir = config.WalDirEffective();
   const bool member_initialized = WalExists(wal_dir);
@@ -465,6 +476,10 @@ int RunServe(int argc, char** argv) {
     }
     ReExec(lg);
   };
+  // Auth (docs/security.md): --auth-token, --auth-token-ttl, --bcrypt-cost, CN-as-user.
+  so.bcrypt_cost = static_cast<int>(config.bcrypt_cost);
+  so.client_cert_auth = config.client_tls.client_cert_auth;
+  so.token_provider = std::move(auth_tokens);
   std::unique_ptr<etcdserver::EtcdServer> server;
   if (Status st = etcdserver::EtcdServer::Open(so, backend.get(), log.get(), &server); !st.ok()) {
     lg.Error("failed to start etcd server", {logging::String("db", db_path), logging::Error(st)});
@@ -556,6 +571,7 @@ int RunServe(int argc, char** argv) {
   ClusterService cluster_service(server.get(), &leader_channel);
   LockService lock_service(server.get());
   ElectionService election_service(server.get());
+  AuthService auth_service(server.get());
   grpc::ServerBuilder builder;
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_request_bytes + uint64_t{512} * 1024));
   builder.SetMaxSendMessageSize(INT32_MAX);
@@ -576,6 +592,7 @@ int RunServe(int argc, char** argv) {
   builder.RegisterService(&cluster_service);
   builder.RegisterService(&lock_service);
   builder.RegisterService(&election_service);
+  builder.RegisterService(&auth_service);
   std::unique_ptr<grpc::Server> grpc_server = builder.BuildAndStart();
   if (!grpc_server) {
     lg.Error("failed to start gRPC server");

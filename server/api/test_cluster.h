@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "server/api/auth_service.h"
 #include "server/api/kv_service.h"
 #include "server/api/lease_service.h"
 #include "server/api/maintenance_service.h"
@@ -21,8 +22,9 @@
 namespace cairn::api::testing {
 
 struct TestMember {
+  // client_cert_auth: --client-cert-auth (CN-as-user); passwords use bcrypt cost 4.
   explicit TestMember(std::chrono::milliseconds progress_interval = std::chrono::minutes(10),
-                      size_t max_watch_response_bytes = 1572864) {
+                      size_t max_watch_response_bytes = 1572864, bool client_cert_auth = false) {
     char tmpl[] = "/tmp/api_testXXXXXX";
     dir = mkdtemp(tmpl);
     wal::Options wo;
@@ -37,16 +39,20 @@ struct TestMember {
     etcdserver::ServerOptions so;
     so.member_id = lo.member_id;
     so.cluster_id = 0xcdf818194e3a8c32ULL;
+    so.bcrypt_cost = 4;
+    so.client_cert_auth = client_cert_auth;
     if (!etcdserver::EtcdServer::Open(so, backend.get(), log.get(), &server).ok()) std::abort();
     kv_service = std::make_unique<KvService>(server.get());
     watch_service = std::make_unique<WatchService>(server.get(), progress_interval, max_watch_response_bytes);
     lease_service = std::make_unique<LeaseService>(server.get());
     maintenance_service = std::make_unique<MaintenanceService>(server.get());
+    auth_service = std::make_unique<AuthService>(server.get());
     grpc::ServerBuilder b;
     b.RegisterService(kv_service.get());
     b.RegisterService(watch_service.get());
     b.RegisterService(lease_service.get());
     b.RegisterService(maintenance_service.get());
+    b.RegisterService(auth_service.get());
     grpc = b.BuildAndStart();
     channel = grpc->InProcessChannel(grpc::ChannelArguments());
   }
@@ -65,6 +71,7 @@ struct TestMember {
   std::unique_ptr<WatchService> watch_service;
   std::unique_ptr<LeaseService> lease_service;
   std::unique_ptr<MaintenanceService> maintenance_service;
+  std::unique_ptr<AuthService> auth_service;
   std::unique_ptr<grpc::Server> grpc;
   std::shared_ptr<grpc::Channel> channel;
 };

@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/api/caller.h"
+#include "server/api/rpc_errors.h"
 #include "server/metrics/etcd_metrics.h"
 #include "storage/mvcc/proto_convert.h"
 
@@ -204,6 +206,23 @@ class WatchReactor final : public grpc::ServerBidiReactor<WatchRequest, WatchRes
   void HandleRequestLocked(const WatchRequest& req) {
     if (req.has_create_request()) {
       const etcdserverpb::WatchCreateRequest& c = req.create_request();
+      // etcd isWatchPermitted: read permission on the range, checked at creation only; a refusal
+      // is a created-and-canceled response with watch id -1 and etcd's error text.
+      if (server_->auth_store()->enabled()) {
+        auth::AuthInfo who;
+        Status denied = CallerOf(*ctx_, server_, &who);
+        if (denied.ok()) denied = server_->auth_store()->CheckRead(who, c.key(), c.range_end());
+        if (!denied.ok()) {
+          WatchResponse resp;
+          server_->FillHeader(resp.mutable_header());
+          resp.set_watch_id(-1);
+          resp.set_created(true);
+          resp.set_canceled(true);
+          resp.set_cancel_reason(GoGrpcErrorText(denied));
+          out_.push_back(std::move(resp));
+          return;
+        }
+      }
       mvcc::WatchOptions o;
       o.key = c.key();
       o.end = c.range_end();

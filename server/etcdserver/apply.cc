@@ -37,7 +37,10 @@ void EtcdServer::Apply(const LogEntry& entry) {
     // entry's effects (see apply_commit_mu_).
     std::lock_guard<std::mutex> lock(apply_commit_mu_);
     kv_->SetConsistentIndex(entry.index, entry.term);
-    result = ApplyRequest(req);
+    applying_index_ = entry.index;
+    // A client's write is rechecked against the auth state of its position in the log.
+    result.status = CheckApplyPermission(req);
+    if (result.status.ok()) result = ApplyRequest(req);
   }
   wait_.Trigger(req.header().id(), std::move(result));
 }
@@ -119,6 +122,7 @@ ApplyResult EtcdServer::ApplyRequest(const InternalRequest& req) {
     case InternalRequest::kMemberAttributes: res = ApplyMemberAttributes(req.member_attributes()); break;
     case InternalRequest::kMemberUpdate: res = ApplyMemberUpdate(req.member_update()); break;
     case InternalRequest::REQUEST_NOT_SET: res.response = Make<etcdserverpb::PutResponse>(); break;
+    default: res = ApplyAuth(req); break;  // the auth entries (auth.cc)
   }
   return res;
 }

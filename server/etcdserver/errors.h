@@ -42,6 +42,30 @@ inline constexpr std::string_view kErrBadLeaderTransferee = "etcdserver: bad lea
 inline constexpr std::string_view kErrTimeoutLeaderTransfer =
     "etcdserver: request timed out, leader transfer took too long";
 
+// Auth (etcd rpctypes ErrGRPCRootUserNotExist ... ErrGRPCAuthOldRevision).
+inline constexpr std::string_view kErrRootUserNotExist = "etcdserver: root user does not exist";
+inline constexpr std::string_view kErrRootRoleNotExist = "etcdserver: root user does not have root role";
+inline constexpr std::string_view kErrUserAlreadyExist = "etcdserver: user name already exists";
+inline constexpr std::string_view kErrUserEmpty = "etcdserver: user name is empty";
+inline constexpr std::string_view kErrUserNotFound = "etcdserver: user name not found";
+inline constexpr std::string_view kErrRoleAlreadyExist = "etcdserver: role name already exists";
+inline constexpr std::string_view kErrRoleNotFound = "etcdserver: role name not found";
+inline constexpr std::string_view kErrRoleEmpty = "etcdserver: role name is empty";
+inline constexpr std::string_view kErrAuthFailed =
+    "etcdserver: authentication failed, invalid user ID or password";
+inline constexpr std::string_view kErrPermissionDenied = "etcdserver: permission denied";
+inline constexpr std::string_view kErrRoleNotGranted = "etcdserver: role is not granted to the user";
+inline constexpr std::string_view kErrPermissionNotGranted =
+    "etcdserver: permission is not granted to the role";
+inline constexpr std::string_view kErrAuthNotEnabled = "etcdserver: authentication is not enabled";
+inline constexpr std::string_view kErrInvalidAuthToken = "etcdserver: invalid auth token";
+inline constexpr std::string_view kErrInvalidAuthMgmt = "etcdserver: invalid auth management";
+inline constexpr std::string_view kErrAuthOldRevision = "etcdserver: revision of auth store is old";
+// Not translated by etcd's togRPCError (clients see the auth package's own text, code Unknown).
+inline constexpr std::string_view kErrNoPasswordUser =
+    "auth: authentication failed, password was given for no password user";
+inline constexpr std::string_view kErrVerifyOnly = "auth: token signing attempted with verify-only key";
+
 inline Status EtcdError(std::string_view text) { return Status::InvalidArgument(std::string(text)); }
 
 // Translates errors of the layers below (mvcc's "mvcc: required revision has been compacted",

@@ -28,10 +28,11 @@ Status EtcdServer::LeaseGrant(const etcdserverpb::LeaseGrantRequest& req,
 }
 
 Status EtcdServer::LeaseRevoke(const etcdserverpb::LeaseRevokeRequest& req,
-                               etcdserverpb::LeaseRevokeResponse* resp) {
+                               etcdserverpb::LeaseRevokeResponse* resp, const auth::AuthInfo& who) {
   CAIRN_RETURN_IF_ERROR(RejectIfLearner());
   InternalRequest ir;
   *ir.mutable_lease_revoke() = req;
+  SetCaller(&ir, who);
   ApplyResult res;
   CAIRN_RETURN_IF_ERROR(ProposeAndWait(std::move(ir), &res));
   resp->CopyFrom(*res.response);
@@ -50,8 +51,9 @@ Status EtcdServer::LeaseRenew(int64_t id, etcdserverpb::LeaseKeepAliveResponse* 
 }
 
 Status EtcdServer::LeaseTimeToLive(const etcdserverpb::LeaseTimeToLiveRequest& req,
-                                   etcdserverpb::LeaseTimeToLiveResponse* resp) {
+                                   etcdserverpb::LeaseTimeToLiveResponse* resp, const auth::AuthInfo& who) {
   CAIRN_RETURN_IF_ERROR(LinearizableReadNotify());
+  if (auth_->enabled()) CAIRN_RETURN_IF_ERROR(CheckLeaseKeys(who, req.id(), false));
   mvcc::LeaseInfo info;
   if (!lessor_->Lookup(req.id(), &info)) {
     // etcd answers an unknown lease with TTL -1 rather than an error.

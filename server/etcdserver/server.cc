@@ -64,6 +64,7 @@ EtcdServer::EtcdServer(ServerOptions options, backend::Backend* backend, Log* lo
 Status EtcdServer::Open(ServerOptions options, backend::Backend* backend, Log* log,
                         std::unique_ptr<EtcdServer>* out) {
   std::unique_ptr<EtcdServer> s(new EtcdServer(std::move(options), backend, log));
+  std::unique_ptr<auth::TokenProvider> owned;
   mvcc::Lessor::Options lo;
   lo.clock = s->options_.clock;
   lo.min_ttl_seconds = s->options_.lease_min_ttl_seconds;
@@ -74,6 +75,14 @@ Status EtcdServer::Open(ServerOptions options, backend::Backend* backend, Log* l
   s->lessor_->set_kv(s->kv_.get());
   s->watchable_ = std::make_unique<mvcc::WatchableStore>(s->kv_.get());
   CAIRN_RETURN_IF_ERROR(s->RestoreAlarms());
+  CAIRN_RETURN_IF_ERROR(auth::AuthStore::Open(backend, &s->auth_));
+  s->tokens_ = s->options_.token_provider;
+  if (s->tokens_ == nullptr) {
+    CAIRN_RETURN_IF_ERROR(auth::NewTokenProvider(
+        "simple", std::chrono::seconds(300), [] { return std::chrono::system_clock::now(); }, &owned));
+    s->tokens_ = std::move(owned);
+  }
+  if (s->auth_->enabled()) s->tokens_->Enable();
   CAIRN_RETURN_IF_ERROR(s->membership_.Load(backend));
   s->restored_consistent_index_ = s->kv_->consistent_index();
   s->durable_index_reported_ = s->restored_consistent_index_;
@@ -262,8 +271,10 @@ Status EtcdServer::ReadTxn(const mvcc::TxnRequest& txn, etcdserverpb::TxnRespons
   return Status::Ok();
 }
 
-Status EtcdServer::Range(const etcdserverpb::RangeRequest& req, etcdserverpb::RangeResponse* resp) {
+Status EtcdServer::Range(const etcdserverpb::RangeRequest& req, etcdserverpb::RangeResponse* resp,
+                         const auth::AuthInfo& who) {
   if (req.key().empty()) return EtcdError(kErrEmptyKey);
+  CAIRN_RETURN_IF_ERROR(auth_->CheckRead(who, req.key(), req.range_end()));
   if (!req.serializable()) {
     CAIRN_RETURN_IF_ERROR(RejectIfLearner());
     CAIRN_RETURN_IF_ERROR(LinearizableReadNotify());
@@ -281,7 +292,8 @@ void EtcdServer::WhenReadable(Read read) {
   if (log_->ReadBarrierAsyncMayBlock()) {
     // The barrier would block (no leader known yet, or a Log without an asynchronous one): wait on
     // the read pool, never on the caller's (gRPC) thread.
-    if (!read_pool_.Post([this, task] { (*task)(LinearizableReadNotify()); })) (*task)(EtcdError(kErrStopped));
+    if (!read_pool_.Post([this, task] { (*task)(LinearizableReadNotify()); }))
+      (*task)(EtcdError(kErrStopped));
     return;
   }
   // No thread waits for the ReadIndex round or the apply. `done` runs on a log thread (raft or
@@ -292,9 +304,14 @@ void EtcdServer::WhenReadable(Read read) {
 }
 
 template <typename Resp>
-void EtcdServer::RangeAsyncAs(const etcdserverpb::RangeRequest& req, Done<Resp> done) {
+void EtcdServer::RangeAsyncAs(const etcdserverpb::RangeRequest& req, Done<Resp> done,
+                              const auth::AuthInfo& who) {
   if (req.key().empty()) {
     done(EtcdError(kErrEmptyKey), nullptr);
+    return;
+  }
+  if (Status denied = auth_->CheckRead(who, req.key(), req.range_end()); !denied.ok()) {
+    done(denied, nullptr);
     return;
   }
   auto read = [this, r = &req, done = std::move(done)](Status st) {
@@ -311,19 +328,23 @@ void EtcdServer::RangeAsyncAs(const etcdserverpb::RangeRequest& req, Done<Resp> 
   }
 }
 
-void EtcdServer::RangeAsync(const etcdserverpb::RangeRequest& req, Done<etcdserverpb::RangeResponse> done) {
-  RangeAsyncAs(req, std::move(done));
+void EtcdServer::RangeAsync(const etcdserverpb::RangeRequest& req, Done<etcdserverpb::RangeResponse> done,
+                            const auth::AuthInfo& who) {
+  RangeAsyncAs(req, std::move(done), who);
 }
 
-void EtcdServer::RangeResultAsync(const etcdserverpb::RangeRequest& req, Done<RangeResult> done) {
-  RangeAsyncAs(req, std::move(done));
+void EtcdServer::RangeResultAsync(const etcdserverpb::RangeRequest& req, Done<RangeResult> done,
+                                  const auth::AuthInfo& who) {
+  RangeAsyncAs(req, std::move(done), who);
 }
 
-Status EtcdServer::Put(const etcdserverpb::PutRequest& req, etcdserverpb::PutResponse* resp) {
-  return WaitFor(req, resp, [this](const auto& q, auto d) { PutAsync(q, std::move(d)); });
+Status EtcdServer::Put(const etcdserverpb::PutRequest& req, etcdserverpb::PutResponse* resp,
+                       const auth::AuthInfo& who) {
+  return WaitFor(req, resp, [this, &who](const auto& q, auto d) { PutAsync(q, std::move(d), who); });
 }
 
-void EtcdServer::PutAsync(const etcdserverpb::PutRequest& req, Done<etcdserverpb::PutResponse> done) {
+void EtcdServer::PutAsync(const etcdserverpb::PutRequest& req, Done<etcdserverpb::PutResponse> done,
+                          const auth::AuthInfo& who) {
   Status st = RejectIfLearner();
   if (!st.ok()) {
   } else if (req.key().empty()) {
@@ -342,17 +363,18 @@ void EtcdServer::PutAsync(const etcdserverpb::PutRequest& req, Done<etcdserverpb
   InternalRequest ir;
   // Borrows the caller's request for the serialization instead of copying it.
   ir.unsafe_arena_set_allocated_put(const_cast<etcdserverpb::PutRequest*>(&req));
+  SetCaller(&ir, who);
   ProposeKv(&ir, std::move(done));
   (void)ir.unsafe_arena_release_put();
 }
 
 Status EtcdServer::DeleteRange(const etcdserverpb::DeleteRangeRequest& req,
-                               etcdserverpb::DeleteRangeResponse* resp) {
-  return WaitFor(req, resp, [this](const auto& q, auto d) { DeleteRangeAsync(q, std::move(d)); });
+                               etcdserverpb::DeleteRangeResponse* resp, const auth::AuthInfo& who) {
+  return WaitFor(req, resp, [this, &who](const auto& q, auto d) { DeleteRangeAsync(q, std::move(d), who); });
 }
 
 void EtcdServer::DeleteRangeAsync(const etcdserverpb::DeleteRangeRequest& req,
-                                  Done<etcdserverpb::DeleteRangeResponse> done) {
+                                  Done<etcdserverpb::DeleteRangeResponse> done, const auth::AuthInfo& who) {
   Status st = req.key().empty() ? EtcdError(kErrEmptyKey) : RejectIfLearner();
   if (!st.ok()) {
     done(st, nullptr);
@@ -361,15 +383,18 @@ void EtcdServer::DeleteRangeAsync(const etcdserverpb::DeleteRangeRequest& req,
   InternalRequest ir;
   // Borrows the caller's request for the serialization instead of copying it.
   ir.unsafe_arena_set_allocated_delete_range(const_cast<etcdserverpb::DeleteRangeRequest*>(&req));
+  SetCaller(&ir, who);
   ProposeKv(&ir, std::move(done));
   (void)ir.unsafe_arena_release_delete_range();
 }
 
-Status EtcdServer::Txn(const etcdserverpb::TxnRequest& req, etcdserverpb::TxnResponse* resp) {
-  return WaitFor(req, resp, [this](const auto& q, auto d) { TxnAsync(q, std::move(d)); });
+Status EtcdServer::Txn(const etcdserverpb::TxnRequest& req, etcdserverpb::TxnResponse* resp,
+                       const auth::AuthInfo& who) {
+  return WaitFor(req, resp, [this, &who](const auto& q, auto d) { TxnAsync(q, std::move(d), who); });
 }
 
-void EtcdServer::TxnAsync(const etcdserverpb::TxnRequest& req, Done<etcdserverpb::TxnResponse> done) {
+void EtcdServer::TxnAsync(const etcdserverpb::TxnRequest& req, Done<etcdserverpb::TxnResponse> done,
+                          const auth::AuthInfo& who) {
   Status st = RejectIfLearner();
   if (st.ok()) st = CheckTxnOps(req, options_.max_txn_ops);
   mvcc::TxnRequest txn;
@@ -378,6 +403,12 @@ void EtcdServer::TxnAsync(const etcdserverpb::TxnRequest& req, Done<etcdserverpb
     st = ToEtcdError(mvcc::CheckTxnIntervals(txn));
   }
   if (st.ok() && mvcc::IsTxnReadOnly(txn)) {
+    // etcd checks a read-only txn before serving it (doSerialize + checkTxnAuth).
+    if (auth_->enabled()) st = CheckTxnPermission(who, req);
+    if (!st.ok()) {
+      done(st, nullptr);
+      return;
+    }
     // etcd serves read-only txns like linearizable ranges, without a log entry.
     WhenReadable([this, txn = std::move(txn), done = std::move(done)](Status s) {
       etcdserverpb::TxnResponse resp;
@@ -394,6 +425,7 @@ void EtcdServer::TxnAsync(const etcdserverpb::TxnRequest& req, Done<etcdserverpb
   InternalRequest ir;
   // Borrows the caller's request for the serialization instead of copying it.
   ir.unsafe_arena_set_allocated_txn(const_cast<etcdserverpb::TxnRequest*>(&req));
+  SetCaller(&ir, who);
   ProposeKv(&ir, std::move(done));
   (void)ir.unsafe_arena_release_txn();
 }

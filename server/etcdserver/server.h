@@ -46,6 +46,9 @@
 
 #include "base/status.h"
 #include "proto/rpc.pb.h"
+#include "server/auth/auth_info.h"
+#include "server/auth/auth_store.h"
+#include "server/auth/token_provider.h"
 #include "server/etcdserver/internal.pb.h"
 #include "server/etcdserver/log.h"
 #include "server/etcdserver/membership.h"
@@ -99,7 +102,17 @@ struct ServerOptions {
   // --strict-reconfig-check: refuse membership changes that would leave too few started members.
   bool strict_reconfig_check = true;
   std::chrono::milliseconds election_timeout{1000};
+
+  // Auth (auth.cc): --bcrypt-cost and the --auth-token provider (null: simple tokens with
+  // --auth-token-ttl's default of 300 s).
+  int bcrypt_cost = 10;
+  std::shared_ptr<auth::TokenProvider> token_provider;
+  // --client-cert-auth: without a token, the verified client certificate's CN is the user.
+  bool client_cert_auth = false;
 };
+
+// No credentials: what a request without a token (or with auth off) carries.
+inline const auth::AuthInfo kNoCaller{};
 
 // What the apply thread hands back to a waiting proposer.
 // A Range's result before its conversion to protobuf, for the zero-copy gRPC path
@@ -129,10 +142,16 @@ class EtcdServer final : public Applier {
   void Stop();
 
   // KV.
-  Status Range(const etcdserverpb::RangeRequest& req, etcdserverpb::RangeResponse* resp);
-  Status Put(const etcdserverpb::PutRequest& req, etcdserverpb::PutResponse* resp);
-  Status DeleteRange(const etcdserverpb::DeleteRangeRequest& req, etcdserverpb::DeleteRangeResponse* resp);
-  Status Txn(const etcdserverpb::TxnRequest& req, etcdserverpb::TxnResponse* resp);
+  // `who`: the caller's credentials (AuthInfoFrom). With auth on, reads are checked before they
+  // run and writes when they are applied (etcd's authApplierV3), with etcd's errors.
+  Status Range(const etcdserverpb::RangeRequest& req, etcdserverpb::RangeResponse* resp,
+               const auth::AuthInfo& who = kNoCaller);
+  Status Put(const etcdserverpb::PutRequest& req, etcdserverpb::PutResponse* resp,
+             const auth::AuthInfo& who = kNoCaller);
+  Status DeleteRange(const etcdserverpb::DeleteRangeRequest& req, etcdserverpb::DeleteRangeResponse* resp,
+                     const auth::AuthInfo& who = kNoCaller);
+  Status Txn(const etcdserverpb::TxnRequest& req, etcdserverpb::TxnResponse* resp,
+             const auth::AuthInfo& who = kNoCaller);
   Status Compact(const etcdserverpb::CompactionRequest& req, etcdserverpb::CompactionResponse* resp);
 
   // Asynchronous KV (see the header comment). `done` runs exactly once with the outcome and, when
@@ -142,22 +161,29 @@ class EtcdServer final : public Applier {
   // `req` must stay valid until `done` has run (a gRPC callback request does).
   template <typename Resp>
   using Done = std::function<void(const Status&, Resp*)>;
-  void RangeAsync(const etcdserverpb::RangeRequest& req, Done<etcdserverpb::RangeResponse> done);
+  void RangeAsync(const etcdserverpb::RangeRequest& req, Done<etcdserverpb::RangeResponse> done,
+                  const auth::AuthInfo& who = kNoCaller);
   // RangeAsync without the conversion to protobuf: the same checks, read path and errors; `done`
   // gets the mvcc result (it may move range.pin out to keep the bytes past the call).
-  void RangeResultAsync(const etcdserverpb::RangeRequest& req, Done<RangeResult> done);
-  void PutAsync(const etcdserverpb::PutRequest& req, Done<etcdserverpb::PutResponse> done);
+  void RangeResultAsync(const etcdserverpb::RangeRequest& req, Done<RangeResult> done,
+                        const auth::AuthInfo& who = kNoCaller);
+  void PutAsync(const etcdserverpb::PutRequest& req, Done<etcdserverpb::PutResponse> done,
+                const auth::AuthInfo& who = kNoCaller);
   void DeleteRangeAsync(const etcdserverpb::DeleteRangeRequest& req,
-                        Done<etcdserverpb::DeleteRangeResponse> done);
-  void TxnAsync(const etcdserverpb::TxnRequest& req, Done<etcdserverpb::TxnResponse> done);
+                        Done<etcdserverpb::DeleteRangeResponse> done, const auth::AuthInfo& who = kNoCaller);
+  void TxnAsync(const etcdserverpb::TxnRequest& req, Done<etcdserverpb::TxnResponse> done,
+                const auth::AuthInfo& who = kNoCaller);
 
   // Lease.
   Status LeaseGrant(const etcdserverpb::LeaseGrantRequest& req, etcdserverpb::LeaseGrantResponse* resp);
-  Status LeaseRevoke(const etcdserverpb::LeaseRevokeRequest& req, etcdserverpb::LeaseRevokeResponse* resp);
+  // With auth on, revoking needs write permission on every key attached (checked at apply).
+  Status LeaseRevoke(const etcdserverpb::LeaseRevokeRequest& req, etcdserverpb::LeaseRevokeResponse* resp,
+                     const auth::AuthInfo& who = kNoCaller);
   // Keep-alive is leader-local (no log entry), as in etcd.
   Status LeaseRenew(int64_t id, etcdserverpb::LeaseKeepAliveResponse* resp);
+  // With auth on, needs read permission on every key attached (etcd 3.5).
   Status LeaseTimeToLive(const etcdserverpb::LeaseTimeToLiveRequest& req,
-                         etcdserverpb::LeaseTimeToLiveResponse* resp);
+                         etcdserverpb::LeaseTimeToLiveResponse* resp, const auth::AuthInfo& who = kNoCaller);
   Status LeaseLeases(etcdserverpb::LeaseLeasesResponse* resp);
 
   // Maintenance and cluster.
@@ -196,6 +222,49 @@ class EtcdServer final : public Applier {
   bool IsLearner() const;
   // etcd refuses writes and linearizable reads on a learner: "etcdserver: rpc not supported for learner".
   Status RejectIfLearner() const;
+
+  // ---- Auth (auth.cc; etcd v3_server.go's Auth* methods) ----
+  auth::AuthStore* auth_store() const { return auth_.get(); }
+  // etcd AuthInfoFromCtx + AuthInfoFromTLS: a token (may be empty) is resolved by the token
+  // provider (kErrInvalidAuthToken when unknown or expired); without one, `cert_cn` (the verified
+  // client certificate's CN, "" when none or --client-cert-auth is off) names the user. With auth
+  // off nothing is resolved and *out is kNoCaller.
+  Status AuthInfoFrom(std::string_view token, std::string_view cert_cn, auth::AuthInfo* out);
+  // Password checked here (bcrypt), then an Authenticate entry assigns the token on every member.
+  Status Authenticate(const etcdserverpb::AuthenticateRequest& req, etcdserverpb::AuthenticateResponse* resp);
+  // The writes: proposed, checked for root at apply when auth is on (etcd needAdminPermission).
+  // UserAdd and UserChangePassword hash the password (--bcrypt-cost) before proposing.
+  Status AuthEnable(const auth::AuthInfo& who, etcdserverpb::AuthEnableResponse* resp);
+  Status AuthDisable(const auth::AuthInfo& who, etcdserverpb::AuthDisableResponse* resp);
+  Status UserAdd(const auth::AuthInfo& who, etcdserverpb::AuthUserAddRequest req,
+                 etcdserverpb::AuthUserAddResponse* resp);
+  Status UserDelete(const auth::AuthInfo& who, const etcdserverpb::AuthUserDeleteRequest& req,
+                    etcdserverpb::AuthUserDeleteResponse* resp);
+  Status UserChangePassword(const auth::AuthInfo& who, etcdserverpb::AuthUserChangePasswordRequest req,
+                            etcdserverpb::AuthUserChangePasswordResponse* resp);
+  Status UserGrantRole(const auth::AuthInfo& who, const etcdserverpb::AuthUserGrantRoleRequest& req,
+                       etcdserverpb::AuthUserGrantRoleResponse* resp);
+  Status UserRevokeRole(const auth::AuthInfo& who, const etcdserverpb::AuthUserRevokeRoleRequest& req,
+                        etcdserverpb::AuthUserRevokeRoleResponse* resp);
+  Status RoleAdd(const auth::AuthInfo& who, const etcdserverpb::AuthRoleAddRequest& req,
+                 etcdserverpb::AuthRoleAddResponse* resp);
+  Status RoleDelete(const auth::AuthInfo& who, const etcdserverpb::AuthRoleDeleteRequest& req,
+                    etcdserverpb::AuthRoleDeleteResponse* resp);
+  Status RoleGrantPermission(const auth::AuthInfo& who,
+                             const etcdserverpb::AuthRoleGrantPermissionRequest& req,
+                             etcdserverpb::AuthRoleGrantPermissionResponse* resp);
+  Status RoleRevokePermission(const auth::AuthInfo& who,
+                              const etcdserverpb::AuthRoleRevokePermissionRequest& req,
+                              etcdserverpb::AuthRoleRevokePermissionResponse* resp);
+  // The reads: served by this member after a linearizable read point, with etcd's checks (lists:
+  // root; UserGet: root or the user itself; RoleGet: root or a holder of the role).
+  Status AuthStatus(etcdserverpb::AuthStatusResponse* resp);
+  Status UserGet(const auth::AuthInfo& who, const etcdserverpb::AuthUserGetRequest& req,
+                 etcdserverpb::AuthUserGetResponse* resp);
+  Status UserList(const auth::AuthInfo& who, etcdserverpb::AuthUserListResponse* resp);
+  Status RoleGet(const auth::AuthInfo& who, const etcdserverpb::AuthRoleGetRequest& req,
+                 etcdserverpb::AuthRoleGetResponse* resp);
+  Status RoleList(const auth::AuthInfo& who, etcdserverpb::AuthRoleListResponse* resp);
 
   // Watch: a stream over the watchable store (the API layer drives it).
   std::unique_ptr<mvcc::WatchStream> NewWatchStream() { return watchable_->NewStream(); }
@@ -250,7 +319,7 @@ class EtcdServer final : public Applier {
   Status ReadRange(const etcdserverpb::RangeRequest& req, RangeResult* out);
   // RangeAsync for either response form (ReadRange overload).
   template <typename Resp>
-  void RangeAsyncAs(const etcdserverpb::RangeRequest& req, Done<Resp> done);
+  void RangeAsyncAs(const etcdserverpb::RangeRequest& req, Done<Resp> done, const auth::AuthInfo& who);
   Status ReadTxn(const mvcc::TxnRequest& txn, etcdserverpb::TxnResponse* resp);
   // Fails every waiter whose deadline passed with kErrTimeout (the timeout thread).
   void TimeoutLoop();
@@ -259,6 +328,21 @@ class EtcdServer final : public Applier {
   ApplyResult ApplyAlarm(const etcdserverpb::AlarmRequest& req);
   ApplyResult ApplyMemberAttributes(const MemberAttributesRequest& req);
   ApplyResult ApplyMemberUpdate(const MemberUpdateRequest& req);
+  // Auth (auth.cc): the auth entries, and the permission recheck of a client's KV write or lease
+  // revoke (ok when auth is off or the entry is internal).
+  ApplyResult ApplyAuth(const InternalRequest& req);
+  Status CheckApplyPermission(const InternalRequest& req);
+  Status CheckTxnPermission(const auth::AuthInfo& who, const etcdserverpb::TxnRequest& txn);
+  // Write permission on every key attached to `lease` (etcd checkLeasePuts).
+  Status CheckLeaseKeys(const auth::AuthInfo& who, int64_t lease, bool write);
+  // Stamps `who` into the entry header (etcd RequestHeader.username / auth_revision).
+  static void SetCaller(InternalRequest* req, const auth::AuthInfo& who);
+  // Proposes an auth write and waits for its result.
+  Status ProposeAuth(const auth::AuthInfo& who, InternalRequest req, ApplyResult* out);
+  // ProposeAuth of `req` put in `field`, copying the applied response into `resp` (auth.cc only).
+  template <typename Req, typename Resp>
+  Status ProposeAuthChange(const auth::AuthInfo& who, Req* (InternalRequest::*field)(), const Req& req,
+                           Resp* resp);
   // Proposes a membership change for `m` and waits for its apply result.
   Status ProposeConfChangeAndWait(raft::ConfChangeType type, const Member& m, ApplyResult* out);
   void FillMembers(google::protobuf::RepeatedPtrField<etcdserverpb::Member>* out) const;
@@ -290,6 +374,9 @@ class EtcdServer final : public Applier {
   std::unique_ptr<mvcc::Lessor> lessor_;
   std::unique_ptr<mvcc::KvStore> kv_;
   std::unique_ptr<mvcc::WatchableStore> watchable_;
+  std::unique_ptr<auth::AuthStore> auth_;
+  std::shared_ptr<auth::TokenProvider> tokens_;
+  uint64_t applying_index_ = 0;  // apply thread: the index of the entry being applied
   WaitRegistry<ApplyResult> wait_;
   // The timeout thread sleeps until the earliest deadline, at least kTimeoutGranularity apart (stale
   // deadlines of answered requests wake it too; the granularity bounds those wake-ups).

@@ -58,6 +58,13 @@ void SetStringList(std::string_view v, std::vector<std::string>* out) {
   }
 }
 
+// bcrypt accepts costs 4..31 (Go's bcrypt.MinCost/MaxCost).
+Status SetBcryptCost(std::string_view v, uint32_t* out) {
+  CAIRN_RETURN_IF_ERROR(SetUint32(v, out));
+  if (*out < 4 || *out > 31) return Reason("bcrypt cost must be between 4 and 31");
+  return Status::Ok();
+}
+
 #define CAIRN_SET(expr) [](ServerConfig& c, std::string_view v) -> Status { return expr; }
 #define CAIRN_ASSIGN(field)                           \
   [](ServerConfig& c, std::string_view v) -> Status { \
@@ -235,10 +242,13 @@ const FlagSpec kFlags[] = {
 
     // ---------------------------------------------------------------- Auth
     {"auth-token", S, "simple", "Auth",
-     "Specify a v3 authentication token type and its options ('simple' or 'jwt').", nullptr, "string"},
+     "Specify a v3 authentication token type and its options ('simple' or 'jwt').", CAIRN_ASSIGN(auth_token),
+     "string"},
     {"bcrypt-cost", U, "10", "Auth",
-     "Specify the cost / strength of the bcrypt algorithm for hashing auth passwords.", nullptr, "uint"},
-    {"auth-token-ttl", U, "300", "Auth", "Time (in seconds) of the auth-token-ttl.", nullptr, "uint"},
+     "Specify the cost / strength of the bcrypt algorithm for hashing auth passwords.",
+     CAIRN_SET(SetBcryptCost(v, &c.bcrypt_cost)), "uint"},
+    {"auth-token-ttl", U, "300", "Auth", "Time (in seconds) of the auth-token-ttl.",
+     CAIRN_SET(SetUint32(v, &c.auth_token_ttl_seconds)), "uint"},
 
     // ---------------------------------------------------------------- Profiling and Monitoring
     {"enable-pprof", B, "false", "Profiling and Monitoring", "Enable runtime profiling data via HTTP server.",

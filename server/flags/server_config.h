@@ -72,6 +72,11 @@ struct ServerConfig {
   std::string tls_max_version;             // --tls-max-version ("" = highest)
   uint64_t self_signed_cert_validity_years = 1;  // --self-signed-cert-validity
 
+  // --- Auth ---
+  std::string auth_token = "simple";  // --auth-token: simple | jwt,pub-key=...,priv-key=...,sign-method=...
+  uint32_t auth_token_ttl_seconds = 300;  // --auth-token-ttl (simple tokens)
+  uint32_t bcrypt_cost = 10;              // --bcrypt-cost
+
   // --- Monitoring and logging ---
   std::vector<Url> listen_metrics_urls;                // --listen-metrics-urls
   std::string logger = "zap";                          // --logger (3.5: only zap)
