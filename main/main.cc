@@ -7,10 +7,12 @@
 #include <cstring>
 
 #include "bench/bench_main.h"
+#include "ctl/ctl_main.h"
 #include "server/api/serve.h"
 #include "main/mode.h"
 #include "server/snapshot/snapshot_main.h"
 #include "server/version.h"
+#include "utl/utl_main.h"
 
 namespace {
 
@@ -21,8 +23,8 @@ constexpr char kUsage[] =
     "\n"
     "Commands:\n"
     "  serve      run the server (same flags as etcd; also reached as `etcd`)\n"
-    "  ctl        etcdctl-compatible client (also reached as `etcdctl`; not built yet)\n"
-    "  etcdutl    offline data-dir tools (also reached as `etcdutl`; not built yet)\n"
+    "  ctl        etcdctl-compatible client (also reached as `etcdctl`)\n"
+    "  etcdutl    offline data-dir tools (also reached as `etcdutl`)\n"
     "  certs      kubeadm etcd PKI and cfssl-compatible gencert (also `cfssl`, `cfssljson`; not built yet)\n"
     "  k8s        Kubernetes manifests and units (not built yet)\n"
     "  bench      etcd-benchmark-compatible load generator\n"
@@ -60,8 +62,8 @@ int main(int argc, char** argv) {
         return 0;
       }
       return cairn::api::RunServe(face_argc, face_argv);
-    case cairn::Mode::kCtl: return NotBuiltYet("ctl");
-    case cairn::Mode::kUtl: return NotBuiltYet("etcdutl");
+    case cairn::Mode::kCtl: return cairn::ctl::CtlMain(face_argc, face_argv);
+    case cairn::Mode::kUtl: return cairn::utl::UtlMain(face_argc, face_argv);
     case cairn::Mode::kCerts: return NotBuiltYet("certs");
     case cairn::Mode::kCfssl: return NotBuiltYet("cfssl");
     case cairn::Mode::kCfssljson: return NotBuiltYet("cfssljson");
