@@ -8,9 +8,12 @@ Status Client::Open(const Options& options, std::unique_ptr<Client>* out) {
   c->options_ = options;
   for (const std::string& text : options.endpoints) {
     Endpoint ep;
-    CAIRN_RETURN_IF_ERROR(ParseEndpoint(text, &ep));
     std::shared_ptr<grpc::Channel> ch;
-    CAIRN_RETURN_IF_ERROR(DialChannel(ep, options.dial, &ch));
+    if (ParseEndpoint(text, &ep).ok()) {
+      CAIRN_RETURN_IF_ERROR(DialChannel(ep, options.dial, &ch));
+    } else {
+      ep.original = text;  // never ready: ch stays null
+    }
     c->endpoints_.push_back(std::move(ep));
     c->channels_.push_back(std::move(ch));
   }
@@ -34,13 +37,20 @@ int Client::PickReady(Clock::time_point deadline) {
   for (;;) {
     for (size_t k = 0; k < n; ++k) {
       const size_t i = (start + k) % n;
-      if (channels_[i]->GetState(/*try_to_connect=*/true) == GRPC_CHANNEL_READY) return static_cast<int>(i);
+      if (channels_[i] != nullptr && channels_[i]->GetState(/*try_to_connect=*/true) == GRPC_CHANNEL_READY) {
+        return static_cast<int>(i);
+      }
     }
     const auto now = Clock::now();
     if (now >= deadline) return -1;
     // Wait for the preferred channel to change state, at most 20 ms, then look at all again.
     const auto slice = std::min(deadline, now + std::chrono::milliseconds(20));
-    channels_[start % n]->WaitForStateChange(channels_[start % n]->GetState(false), slice);
+    const auto& ch = channels_[start % n];
+    if (ch != nullptr) {
+      ch->WaitForStateChange(ch->GetState(false), slice);
+    } else {
+      std::this_thread::sleep_until(slice);
+    }
   }
 }
 

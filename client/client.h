@@ -2,7 +2,8 @@
 // endpoint.
 //
 // Contract:
-// - Open() parses every endpoint and dials each lazily (a down endpoint is no error, like
+// - Open() parses every endpoint and dials each lazily (an endpoint that does not parse is
+//   never ready, so calls through it end with "context deadline exceeded", as with clientv3) (a down endpoint is no error, like
 //   clientv3 without WithBlock). With a user, it authenticates once within the dial timeout
 //   (a server without auth enabled is fine: no token) and attaches metadata `token` to every
 //   call afterwards.
@@ -22,6 +23,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -43,6 +45,9 @@ struct Options {
   int64_t dial_timeout_ns = 2'000'000'000;  // --dial-timeout: authentication's deadline
   std::string user;                         // empty: no authentication
   std::string password;
+  // Called after every failed attempt of a unary call (clientv3's retry interceptor logs
+  // "retrying of unary invoker failed" there); may be empty.
+  std::function<void(const std::string& endpoint, int attempt, const grpc::Status& status)> on_attempt_failed;
 };
 
 enum class Idempotence { kImmutable, kMutable };
@@ -113,6 +118,9 @@ Status Client::Unary(grpc::Status (Stub::*method)(grpc::ClientContext*, const Re
     ctx.set_deadline(deadline);
     Prepare(&ctx);
     last = (stub.*method)(&ctx, req, resp);
+    if (!last.ok() && options_.on_attempt_failed) {
+      options_.on_attempt_failed(endpoints_[static_cast<size_t>(i)].original, attempt, last);
+    }
     if (last.ok()) {
       std::lock_guard<std::mutex> lock(mu_);
       preferred_ = static_cast<size_t>(i);
@@ -149,6 +157,7 @@ Status Client::UnaryAt(size_t i, grpc::Status (Stub::*method)(grpc::ClientContex
     ctx.set_wait_for_ready(true);
     Prepare(&ctx);
     const grpc::Status s = (stub.*method)(&ctx, req, resp);
+    if (!s.ok() && options_.on_attempt_failed) options_.on_attempt_failed(endpoints_[i].original, 0, s);
     if (s.ok()) return Status::Ok();
     if (IsTokenError(s) && !refreshed && !options_.user.empty()) {
       refreshed = true;

@@ -22,7 +22,7 @@ TEST(Endpoint, Schemes) {
   EXPECT_EQ(ep.target, "unix:/tmp/etcd.sock");
   ASSERT_TRUE(ParseEndpoint("unixs://s.sock", &ep).ok());
   EXPECT_EQ(ep.creds, Creds::kRequire);
-  EXPECT_FALSE(ParseEndpoint("foo://bar:1", &ep).ok());
+  EXPECT_FALSE(ParseEndpoint("foo://bar:1", &ep).ok());  // Client treats it as never ready
   EXPECT_FALSE(ParseEndpoint("http://", &ep).ok());
   EXPECT_FALSE(ParseEndpoint("", &ep).ok());
 }
@@ -100,7 +100,7 @@ TEST(Client, FailsOverToTheLiveEndpoint) {
 TEST(Client, AllDownIsContextDeadlineExceeded) {
   const int dead = FreePortOfStoppedServer();
   Options o;
-  o.endpoints = {"127.0.0.1:" + std::to_string(dead)};
+  o.endpoints = {"127.0.0.1:" + std::to_string(dead), "foo://malformed:1"};
   std::unique_ptr<Client> c;
   ASSERT_TRUE(Client::Open(o, &c).ok());
   etcdserverpb::RangeResponse resp;

@@ -88,6 +88,10 @@ Status EndpointCall(Context& ctx, const std::string& ep,
 // Every command, grouped by file (commands.cc lists them).
 std::vector<Command> AllCommands();
 
+// zap's ISO8601 UTC timestamp with milliseconds ("2024-01-02T03:04:05.678Z"), for the log
+// lines etcdctl's client prints on stderr.
+std::string ZapTimestamp();
+
 // The key range helpers shared by get/del/watch/role (clientv3's WithPrefix/WithFromKey).
 std::string PrefixRangeEnd(const std::string& key);
 

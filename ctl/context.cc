@@ -4,6 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
+
+#include "ctl/go_json.h"
 
 #include "ctl/command.h"
 
@@ -47,6 +51,20 @@ Printer& Context::display() {
 
 client::Clock::time_point Context::CommandDeadline() const {
   return client::Clock::now() + std::chrono::nanoseconds(g.command_timeout_ns);
+}
+
+// zap's ISO8601 time in UTC with milliseconds, like etcd's loggers.
+std::string ZapTimestamp() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm;
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
+                                 1000));
+  return buf;
 }
 
 namespace {
@@ -93,6 +111,17 @@ client::Options Context::ClientOptions(const std::vector<std::string>& endpoints
   display();  // initDisplayFromCmd runs before the client is made
   client::Options o;
   o.endpoints = endpoints;
+  o.on_attempt_failed = [](const std::string& ep, int attempt, const grpc::Status& st) {
+    // clientv3 3.5's retry interceptor warning (zap JSON on stderr).
+    std::string line = "{\"level\":\"warn\",\"ts\":\"" + ZapTimestamp() +
+                       "\",\"logger\":\"etcd-client\",\"caller\":\"v3@v3.5.17/retry_interceptor.go:62\","
+                       "\"msg\":\"retrying of unary invoker failed\",\"target\":";
+    AppendGoJsonString("etcd-endpoints://0xc000000000/" + ep, &line);
+    line += ",\"attempt\":" + std::to_string(attempt) + ",\"error\":";
+    AppendGoJsonString(client::GoErrorString(st), &line);
+    line += "}\n";
+    std::fputs(line.c_str(), stderr);
+  };
   o.dial_timeout_ns = g.dial_timeout_ns;
   o.dial.keepalive_time_ns = g.keepalive_time_ns;
   o.dial.keepalive_timeout_ns = g.keepalive_timeout_ns;

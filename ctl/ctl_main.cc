@@ -27,9 +27,12 @@ std::string Usage(const std::vector<Command>& cmds) {
   return s;
 }
 
-[[noreturn]] void CobraError(const std::string& msg, bool run_help) {
+// cobra's error path, then etcdctl's ExitWithError: an unknown command names the help; a flag
+// error is followed by the usage (etcdctl's usage function writes it to stdout, not reproduced
+// here; cobra's Println of the empty UsageString leaves a blank line on stderr).
+[[noreturn]] void CobraError(const std::string& msg, bool unknown_command) {
   std::fprintf(stderr, "Error: %s\n", msg.c_str());
-  if (run_help) std::fputs("Run 'etcdctl --help' for usage.\n", stderr);
+  std::fputs(unknown_command ? "Run 'etcdctl --help' for usage.\n" : "\n", stderr);
   ExitWithError(kExitError, msg);
 }
 

@@ -15,21 +15,9 @@
 namespace cairn::ctl {
 namespace {
 
-std::string Ts() {
-  char buf[64];
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm;
-  gmtime_r(&t, &tm);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(ms));
-  return buf;
-}
-
 void Log(const std::string& msg, const std::string& fields) {
   std::fprintf(stderr, "{\"level\":\"info\",\"ts\":\"%s\",\"caller\":\"snapshot/v3_snapshot.go\",\"msg\":\"%s\"%s}\n",
-               Ts().c_str(), msg.c_str(), fields.c_str());
+               ZapTimestamp().c_str(), msg.c_str(), fields.c_str());
 }
 
 int Save(Context& ctx) {
