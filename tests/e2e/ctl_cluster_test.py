@@ -1,0 +1,125 @@
+"""Cairn's etcdctl and etcdutl faces on a 3-member Cairn cluster (issue 13):
+
+1. `member list -w table` and `endpoint status --cluster` equal to Debian's etcdctl on the same
+   cluster (IDs need no masking: same members).
+2. Failover: with one of the three endpoints down (listed first), put/get/txn through all three
+   endpoints still work; a single-endpoint command to the dead one fails with etcdctl's
+   `context deadline exceeded` (exit 1).
+3. The restore runbook: `etcdctl snapshot save` (Cairn's) -> `etcdutl snapshot restore` (Cairn's)
+   on each member of a new cluster with its own --name/--initial-advertise-peer-urls and the same
+   --initial-cluster-token -> the new cluster serves the same keys and revisions.
+   `etcdctl snapshot status` keeps working with 3.5's deprecation line; `etcdutl snapshot status
+   -w table` equals `cairn snapshot status -w table`.
+4. `etcdutl defrag --data-dir` refuses the data dir of a running member and defragments a stopped
+   one, which then starts with its keys.
+
+usage: ctl_cluster_test.py <path to //:cairn>
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cluster_lib as cl  # noqa: E402
+import e2e_lib  # noqa: E402
+
+F = e2e_lib.Failures()
+
+
+def link(name):
+    d = tempfile.mkdtemp(prefix="cairn_face_")
+    path = os.path.join(d, name)
+    os.symlink(os.path.abspath(sys.argv[1]), path)
+    return path
+
+
+def run(cmd, stdin="", timeout_s=60):
+    p = subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=cl.CTL_ENV, timeout=timeout_s)
+    return p.returncode, p.stdout, p.stderr
+
+
+def ctl(binary, endpoints, *args, stdin=""):
+    return run([binary, "--endpoints=" + endpoints, "--dial-timeout=3s", "--command-timeout=10s"] + list(args),
+               stdin)
+
+
+def main():
+    cairn_ctl, cairn_utl = link("etcdctl"), link("etcdutl")
+    cairn = cl.server_binary("cairn", sys.argv[1])
+    tmp = tempfile.mkdtemp(prefix="ctl_cluster_")
+    with cl.Cluster(cairn, n=3) as c:
+        c.start()
+        eps = c.endpoints()
+        # 1. Same cluster, both etcdctls.
+        for args in (["member", "list", "-w", "table"], ["member", "list"], ["member", "list", "-w", "json"]):
+            F.expect_eq("cairn etcdctl %s" % " ".join(args), ctl(cairn_ctl, eps, *args), ctl(cl.ETCDCTL, eps, *args))
+        for i in range(20):
+            ctl(cairn_ctl, eps, "put", "k%02d" % i, "v%d" % i)
+        rc, out, err = ctl(cairn_ctl, eps, "endpoint", "hashkv", "--cluster")
+        F.expect_eq("endpoint hashkv --cluster lists the three members", (rc, len(out.splitlines())), (0, 3))
+
+        # 2. Failover: the first endpoint is down.
+        dead = c.members[0]
+        c.kill9(dead)
+        c.wait_leader(exclude=None, members=c.members[1:])
+        all_eps = ",".join(m.client_url for m in c.members)
+        rc, out, err = ctl(cairn_ctl, all_eps, "put", "failover", "ok")
+        F.expect_eq("put with one of three endpoints down", (rc, out), (0, "OK\n"))
+        rc, out, err = ctl(cairn_ctl, all_eps, "get", "failover", "--print-value-only")
+        F.expect_eq("get with one of three endpoints down", (rc, out), (0, "ok\n"))
+        rc, out, err = ctl(cairn_ctl, all_eps, "txn", stdin='value("failover") = "ok"\n\nput failover2 yes\n\n\n')
+        F.expect_eq("txn with one of three endpoints down", (rc, out), (0, "SUCCESS\n\nOK\n"))
+        rc, out, err = run([cairn_ctl, "--endpoints=" + dead.client_url, "--command-timeout=1s", "get", "x"])
+        F.expect_eq("the dead endpoint alone", (rc, err.strip().splitlines()[-1:]), (1, ["Error: context deadline exceeded"]))
+        c.restart(dead)
+
+        # 3. snapshot save -> etcdutl snapshot restore -> 3 members.
+        src = c.members[1]
+        ctl(cairn_ctl, src.client_url, "get", "", "--prefix", "--keys-only")  # the member applied everything
+        snap = os.path.join(tmp, "snap.db")
+        rc, out, err = ctl(cairn_ctl, src.client_url, "snapshot", "save", snap)
+        F.expect_eq("etcdctl snapshot save", (rc, out), (0, "Snapshot saved at %s\n" % snap))
+        _, before, _ = ctl(cairn_ctl, eps, "get", "", "--prefix", "-w", "json")
+        rc, out, err = run([cairn_ctl, "snapshot", "status", snap, "-w", "table"])
+        F.expect("etcdctl snapshot status: 3.5's deprecation line",
+                 rc == 0 and err.startswith("Deprecated: Use `etcdutl snapshot status` instead.\n\n"), err)
+        rc2, out2, _ = run([cairn_utl, "snapshot", "status", snap, "-w", "table"])
+        rc3, out3, _ = run([os.path.abspath(sys.argv[1]), "snapshot", "status", snap, "-w", "table"])
+        F.expect_eq("etcdutl snapshot status = etcdctl snapshot status = cairn snapshot status",
+                    (rc2, out2, rc3, out3), (0, out, 0, out))
+        F.expect_eq("etcdutl version", run([cairn_utl, "version"]), (0, "etcdutl version: 3.5.17\nAPI version: 3.5\n", ""))
+
+        # 4. etcdutl defrag: refused while the member runs, done when it is stopped.
+        data = os.path.join(src.dir, "data")
+        rc, out, err = run([cairn_utl, "defrag", "--data-dir", data])
+        F.expect("etcdutl defrag refuses a running member's data dir", rc == 1 and "locked" in err, err)
+        c.stop(src)
+        rc, out, err = run([cairn_utl, "defrag", "--data-dir", data])
+        F.expect_eq("etcdutl defrag of a stopped member", (rc, out, err), (0, "", ""))
+        c.restart(src)
+        rc, out, _ = ctl(cairn_ctl, src.client_url, "get", "k07", "--consistency=s", "--print-value-only")
+        F.expect_eq("the defragmented member serves its keys", (rc, out), (0, "v7\n"))
+
+    with cl.Cluster(cairn, n=3) as dst:
+        ic = dst.initial_cluster()
+        for m in dst.members:
+            rc, out, err = run([cairn_utl, "snapshot", "restore", snap, "--name", m.name, "--initial-cluster", ic,
+                                "--initial-cluster-token", dst.token, "--initial-advertise-peer-urls", m.peer_url,
+                                "--data-dir", os.path.join(m.dir, "data")])
+            F.expect_eq("etcdutl snapshot restore for " + m.name, rc, 0)
+            if rc != 0:
+                print(err)
+        dst.start()
+        _, after, _ = ctl(cairn_ctl, dst.endpoints(), "get", "", "--prefix", "-w", "json")
+        kvs = lambda o: json.loads(o).get("kvs")  # noqa: E731
+        F.expect_eq("restored cluster: same keys, values and revisions", kvs(after), kvs(before))
+        F.expect("restored cluster has the history", len(kvs(before) or []) == 22, before[:200])
+        rc, out, _ = ctl(cairn_ctl, dst.endpoints(), "member", "list")
+        F.expect_eq("restored cluster has three started members", (rc, out.count(", started, ")), (0, 3))
+    F.finish()
+
+
+if __name__ == "__main__":
+    main()
