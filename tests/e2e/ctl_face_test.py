@@ -181,6 +181,7 @@ WRITE = [
     ("compaction", ["compaction", "3"], ""),
     ("compaction --physical", ["compaction", "--physical", "4"], ""),
     ("compacted rev get", ["get", "foo", "--rev=2"], ""),
+    ("watch compacted rev", ["watch", "foo", "--rev=2"], ""),
     ("defrag", ["defrag"], ""),
     ("alarm disarm", ["alarm", "disarm"], ""),
     ("alarm disarm -w json", ["alarm", "disarm", "-w", "json"], ""),
@@ -188,6 +189,20 @@ WRITE = [
     ("lease timetolive unknown", ["lease", "timetolive", "123"], ""),
     ("auth disable (not enabled)", ["auth", "disable"], ""),
     ("table for put (sent, then refused)", ["put", "a", "b", "-w", "table"], ""),
+]
+
+# Watches replaying history from a revision (twins, after WRITE); each runs until `timeout` ends it,
+# so stdout holds exactly the replayed events.
+WATCH = [
+    ("watch --prefix --rev --prev-kv", ["watch", "--prefix", "k", "--rev=7", "--prev-kv"]),
+    ("watch -w json", ["watch", "--prefix", "k", "--rev=7", "-w", "json"]),
+    ("watch -w fields", ["watch", "k1", "--rev=7", "-w", "fields"]),
+    ("watch -w protobuf", ["watch", "k1", "--rev=7", "-w", "protobuf"]),
+    ("watch range", ["watch", "k1", "k3", "--rev=7"]),
+    ("watch --hex", ["watch", "k1", "--rev=7", "--hex"]),
+    ("watch -- exec", ["watch", "k1", "--rev=7", "--", "sh", "-c",
+                       'echo "$ETCD_WATCH_REVISION $ETCD_WATCH_EVENT_TYPE $ETCD_WATCH_KEY $ETCD_WATCH_VALUE"']),
+    ("watch env key", ["watch", "--rev=7"], {"ETCDCTL_WATCH_KEY": "k1"}),
 ]
 
 # Bad input: (name, args, stdin). Nothing may be sent: the revision must not move.
@@ -231,6 +246,15 @@ ERRORS = [
     ("empty cacert", ["--cacert=", "get", "a"], ""),
     ("bad dial-timeout", ["--dial-timeout=abc", "get", "a"], ""),
 ]
+
+
+def run_watch(ctl, endpoint, args, env_extra=None, seconds=4):
+    """A watch ended by SIGTERM after `seconds`: (exit code, stdout, stderr)."""
+    env = {"ETCDCTL_API": "3", "PATH": "/usr/bin:/bin"}
+    env.update(env_extra or {})
+    cmd = ["/usr/bin/timeout", str(seconds), ctl, "--endpoints=" + endpoint] + list(args)
+    p = subprocess.run(cmd, capture_output=True, env=env, timeout=seconds + 30)
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
 
 
 def revision(endpoint):
@@ -289,6 +313,13 @@ def check_impl(impl, binary, ctl):
         for name, args, stdin in WRITE:
             compare("%s: %s" % (impl, name), run(ctl, mine.endpoint, args, stdin),
                     run(REAL_CTL, theirs.endpoint, args, stdin))
+        for case in WATCH:
+            name, args = case[0], case[1]
+            env = case[2] if len(case) > 2 else None
+            got = run_watch(ctl, mine.endpoint, args, env)
+            want = run_watch(REAL_CTL, theirs.endpoint, args, env)
+            compare("%s: %s" % (impl, name), got, want)
+            F.expect("%s: %s replayed events" % (impl, name), len(want[1]) > 20, want)
         # A lease's life: grant, timetolive, keep-alive --once, revoke (IDs masked).
         for name, args in [("lease grant", ["lease", "grant", "300"]),
                            ("lease grant -w json", ["lease", "grant", "300", "-w", "json"])]:
