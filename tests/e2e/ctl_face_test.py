@@ -248,13 +248,17 @@ ERRORS = [
 ]
 
 
-def run_watch(ctl, endpoint, args, env_extra=None, seconds=4):
-    """A watch ended by SIGTERM after `seconds`: (exit code, stdout, stderr)."""
+def start_watch(ctl, endpoint, args, env_extra=None, seconds=5):
+    """A watch that SIGTERM ends after `seconds` (its replayed history comes first)."""
     env = {"ETCDCTL_API": "3", "PATH": "/usr/bin:/bin"}
     env.update(env_extra or {})
     cmd = ["/usr/bin/timeout", str(seconds), ctl, "--endpoints=" + endpoint] + list(args)
-    p = subprocess.run(cmd, capture_output=True, env=env, timeout=seconds + 30)
-    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+
+
+def finish_watch(p):
+    out, err = p.communicate(timeout=60)
+    return p.returncode, out.decode(errors="replace"), err.decode(errors="replace")
 
 
 def revision(endpoint):
@@ -313,11 +317,14 @@ def check_impl(impl, binary, ctl):
         for name, args, stdin in WRITE:
             compare("%s: %s" % (impl, name), run(ctl, mine.endpoint, args, stdin),
                     run(REAL_CTL, theirs.endpoint, args, stdin))
+        # All watches at once (each is ended by `timeout`), then compared pairwise.
+        procs = []
         for case in WATCH:
-            name, args = case[0], case[1]
             env = case[2] if len(case) > 2 else None
-            got = run_watch(ctl, mine.endpoint, args, env)
-            want = run_watch(REAL_CTL, theirs.endpoint, args, env)
+            procs.append((case[0], start_watch(ctl, mine.endpoint, case[1], env),
+                          start_watch(REAL_CTL, theirs.endpoint, case[1], env)))
+        for name, got, want in procs:
+            got, want = finish_watch(got), finish_watch(want)
             compare("%s: %s" % (impl, name), got, want)
             F.expect("%s: %s replayed events" % (impl, name), len(want[1]) > 20, want)
         # A lease's life: grant, timetolive, keep-alive --once, revoke (IDs masked).
