@@ -84,6 +84,7 @@ Status Client::Authenticate(Clock::time_point deadline) {
     ctx.set_deadline(deadline);
     last = stub->Authenticate(&ctx, req, &resp);
     if (last.ok()) break;
+    if (options_.on_attempt_failed) options_.on_attempt_failed(endpoints_[static_cast<size_t>(i)].original, 0, last);
     if (last.error_message() == "etcdserver: authentication is not enabled") return Status::Ok();
     if (last.error_code() != grpc::StatusCode::UNAVAILABLE) {
       return Status::Unavailable(GoErrorString(last, last.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED));

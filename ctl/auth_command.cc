@@ -60,8 +60,4 @@ std::vector<Command> AuthCommands() {
           {"auth status", "status", "Returns authentication status", nullptr, Status}};
 }
 
-// user and role: not in this build yet (docs/etcdctl.md).
-std::vector<Command> UserCommands() { return {}; }
-std::vector<Command> RoleCommands() { return {}; }
-
 }  // namespace cairn::ctl

@@ -92,6 +92,10 @@ std::vector<Command> AllCommands();
 // lines etcdctl's client prints on stderr.
 std::string ZapTimestamp();
 
+// speakeasy.Ask: `prompt` on stdout, a line read from the terminal without echo (stdin when
+// there is no terminal).
+std::string AskPasswordPrompt(const std::string& prompt);
+
 // The key range helpers shared by get/del/watch/role (clientv3's WithPrefix/WithFromKey).
 std::string PrefixRangeEnd(const std::string& key);
 

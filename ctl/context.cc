@@ -67,11 +67,9 @@ std::string ZapTimestamp() {
   return buf;
 }
 
-namespace {
-
 // speakeasy.Ask: the prompt on stdout, the password read without echo from the terminal.
-std::string AskPassword() {
-  std::fputs("Password: ", stdout);
+std::string AskPasswordPrompt(const std::string& prompt) {
+  std::fputs(prompt.c_str(), stdout);
   std::fflush(stdout);
   std::string pw;
   FILE* tty = std::fopen("/dev/tty", "r");
@@ -85,8 +83,6 @@ std::string AskPassword() {
   std::fputs("\n", stdout);
   return pw;
 }
-
-}  // namespace
 
 client::Options Context::ClientOptions(const std::vector<std::string>& endpoints) {
   if (g.debug && !debug_printed_) {
@@ -135,7 +131,7 @@ client::Options Context::ClientOptions(const std::vector<std::string>& endpoints
       const size_t colon = g.user.find(':');
       if (colon == std::string::npos) {
         o.user = g.user;
-        g.password = AskPassword();
+        g.password = AskPasswordPrompt("Password: ");
         o.password = g.password;
       } else {
         o.user = g.user.substr(0, colon);
