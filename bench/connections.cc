@@ -27,7 +27,8 @@ Status Dial(const ConnectOptions& options, const std::string& endpoint, int64_t 
   conn->endpoint = endpoint;
   CAIRN_RETURN_IF_ERROR(client::DialChannel(ep, DialOptionsOf(options, conn_id), &conn->channel));
   if (options.dial_timeout_ns > 0) {
-    const auto deadline = std::chrono::system_clock::now() + std::chrono::nanoseconds(options.dial_timeout_ns);
+    const auto deadline =
+        std::chrono::system_clock::now() + std::chrono::nanoseconds(options.dial_timeout_ns);
     if (!conn->channel->WaitForConnected(deadline)) {
       return Status::Unavailable("dial " + endpoint + ": context deadline exceeded");
     }
@@ -86,7 +87,8 @@ Status Connections::Open(const ConnectOptions& options, int64_t count, std::uniq
     copts.user = options.user.substr(0, colon);
     copts.password = options.user.substr(colon + 1);
     std::unique_ptr<client::Client> c;
-    if (Status s = client::Client::Open(copts, &c); !s.ok()) return Status::Unavailable("authenticate: " + s.message());
+    if (Status s = client::Client::Open(copts, &c); !s.ok())
+      return Status::Unavailable("authenticate: " + s.message());
     conns->token_ = c->token();
   }
   *out = std::move(conns);

@@ -18,9 +18,9 @@ Status Client::Open(const Options& options, std::unique_ptr<Client>* out) {
     c->channels_.push_back(std::move(ch));
   }
   if (!options.user.empty() && !options.password.empty()) {
-    const auto deadline = Clock::now() + std::chrono::nanoseconds(options.dial_timeout_ns > 0
-                                                                       ? options.dial_timeout_ns
-                                                                       : int64_t{3600} * 1'000'000'000);
+    const auto deadline =
+        Clock::now() + std::chrono::nanoseconds(options.dial_timeout_ns > 0 ? options.dial_timeout_ns
+                                                                            : int64_t{3600} * 1'000'000'000);
     CAIRN_RETURN_IF_ERROR(c->Authenticate(deadline));
   }
   *out = std::move(c);
@@ -84,10 +84,12 @@ Status Client::Authenticate(Clock::time_point deadline) {
     ctx.set_deadline(deadline);
     last = stub->Authenticate(&ctx, req, &resp);
     if (last.ok()) break;
-    if (options_.on_attempt_failed) options_.on_attempt_failed(endpoints_[static_cast<size_t>(i)].original, 0, last);
+    if (options_.on_attempt_failed)
+      options_.on_attempt_failed(endpoints_[static_cast<size_t>(i)].original, 0, last);
     if (last.error_message() == "etcdserver: authentication is not enabled") return Status::Ok();
     if (last.error_code() != grpc::StatusCode::UNAVAILABLE) {
-      return Status::Unavailable(GoErrorString(last, last.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED));
+      return Status::Unavailable(
+          GoErrorString(last, last.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }

@@ -3,8 +3,8 @@
 //
 // Contract:
 // - Open() parses every endpoint and dials each lazily (an endpoint that does not parse is
-//   never ready, so calls through it end with "context deadline exceeded", as with clientv3) (a down endpoint is no error, like
-//   clientv3 without WithBlock). With a user, it authenticates once within the dial timeout
+//   never ready, so calls through it end with "context deadline exceeded", as with clientv3) (a down endpoint
+//   is no error, like clientv3 without WithBlock). With a user, it authenticates once within the dial timeout
 //   (a server without auth enabled is fine: no token) and attaches metadata `token` to every
 //   call afterwards.
 // - Unary() sends a call to a READY endpoint, rotating from the last one that worked; while none
@@ -23,8 +23,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -101,8 +101,8 @@ class Client {
 // ---- implementation of the templates ----
 
 template <class Stub, class Req, class Resp>
-Status Client::Unary(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
-                     const Req& req, Resp* resp, Clock::time_point deadline, Idempotence idem) {
+Status Client::Unary(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*), const Req& req,
+                     Resp* resp, Clock::time_point deadline, Idempotence idem) {
   bool refreshed = false;
   grpc::Status last;
   for (int attempt = 0; attempt < 100; ++attempt) {
@@ -132,9 +132,11 @@ Status Client::Unary(grpc::Status (Stub::*method)(grpc::ClientContext*, const Re
       continue;
     }
     const bool unavailable = last.error_code() == grpc::StatusCode::UNAVAILABLE;
-    const bool not_sent = unavailable && channels_[static_cast<size_t>(i)]->GetState(false) != GRPC_CHANNEL_READY;
+    const bool not_sent =
+        unavailable && channels_[static_cast<size_t>(i)]->GetState(false) != GRPC_CHANNEL_READY;
     if (!unavailable || (idem == Idempotence::kMutable && !not_sent)) {
-      return Status::Unavailable(GoErrorString(last, last.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED));
+      return Status::Unavailable(
+          GoErrorString(last, last.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED));
     }
     {
       std::lock_guard<std::mutex> lock(mu_);

@@ -33,7 +33,8 @@ TEST(Errors, GoText) {
             "etcdserver: mvcc: required revision has been compacted");
   EXPECT_EQ(GoErrorString(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "Deadline Exceeded"), true),
             "context deadline exceeded");
-  EXPECT_EQ(GoErrorString(grpc::Status(grpc::StatusCode::UNAVAILABLE, "x")), "rpc error: code = Unavailable desc = x");
+  EXPECT_EQ(GoErrorString(grpc::Status(grpc::StatusCode::UNAVAILABLE, "x")),
+            "rpc error: code = Unavailable desc = x");
 }
 
 TEST(Dial, UnreadableCertIsGoError) {

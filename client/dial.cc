@@ -16,7 +16,8 @@ Status ReadFile(const std::string& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
   if (!in.good()) {
     const int e = errno;
-    return Status::IOError("open " + path + ": " + (e == ENOENT ? "no such file or directory" : std::strerror(e)));
+    return Status::IOError("open " + path + ": " +
+                           (e == ENOENT ? "no such file or directory" : std::strerror(e)));
   }
   std::stringstream ss;
   ss << in.rdbuf();
@@ -26,7 +27,8 @@ Status ReadFile(const std::string& path, std::string* out) {
 
 }  // namespace
 
-Status MakeCredentials(const Endpoint& ep, const TlsFiles& tls, std::shared_ptr<grpc::ChannelCredentials>* out) {
+Status MakeCredentials(const Endpoint& ep, const TlsFiles& tls,
+                       std::shared_ptr<grpc::ChannelCredentials>* out) {
   const bool use_tls = ep.creds == Creds::kRequire || (ep.creds == Creds::kOptional && tls.Configured());
   if (!use_tls) {
     *out = grpc::InsecureChannelCredentials();
@@ -37,10 +39,10 @@ Status MakeCredentials(const Endpoint& ep, const TlsFiles& tls, std::shared_ptr<
   if (!tls.cert_file.empty()) CAIRN_RETURN_IF_ERROR(ReadFile(tls.cert_file, &cert));
   if (!tls.key_file.empty()) CAIRN_RETURN_IF_ERROR(ReadFile(tls.key_file, &key));
   if (cert.empty() != key.empty()) {
-    return Status::InvalidArgument(tls.cert_file.empty() ? "KeyFile and CertFile must both be present[key: " +
-                                                               tls.key_file + ", cert: ]"
-                                                         : "KeyFile and CertFile must both be present[key: , cert: " +
-                                                               tls.cert_file + "]");
+    return Status::InvalidArgument(
+        tls.cert_file.empty()
+            ? "KeyFile and CertFile must both be present[key: " + tls.key_file + ", cert: ]"
+            : "KeyFile and CertFile must both be present[key: , cert: " + tls.cert_file + "]");
   }
   if (!tls.insecure_skip_verify) {
     grpc::SslCredentialsOptions ssl;
@@ -62,7 +64,8 @@ Status MakeCredentials(const Endpoint& ep, const TlsFiles& tls, std::shared_ptr<
   opts.set_check_call_host(false);
   opts.set_certificate_verifier(std::make_shared<grpc::experimental::NoOpCertificateVerifier>());
   *out = grpc::experimental::TlsCredentials(opts);
-  if (*out == nullptr) return Status::InvalidArgument("cannot build TLS credentials with --insecure-skip-tls-verify");
+  if (*out == nullptr)
+    return Status::InvalidArgument("cannot build TLS credentials with --insecure-skip-tls-verify");
   return Status::Ok();
 }
 

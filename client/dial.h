@@ -20,9 +20,9 @@
 namespace cairn::client {
 
 struct TlsFiles {
-  std::string cacert_file;  // --cacert
-  std::string cert_file;    // --cert
-  std::string key_file;     // --key
+  std::string cacert_file;            // --cacert
+  std::string cert_file;              // --cert
+  std::string key_file;               // --key
   bool insecure_transport = true;     // --insecure-transport
   bool insecure_skip_verify = false;  // --insecure-skip-tls-verify
   // True when a TLS configuration exists (see the rule above).
@@ -43,7 +43,8 @@ struct DialOptions {
 // Reads the TLS files and builds the credentials for `ep`. Unreadable files are IOError
 // "open <path>: no such file or directory" like Go's; --cert without --key (or the reverse) is
 // InvalidArgument.
-Status MakeCredentials(const Endpoint& ep, const TlsFiles& tls, std::shared_ptr<grpc::ChannelCredentials>* out);
+Status MakeCredentials(const Endpoint& ep, const TlsFiles& tls,
+                       std::shared_ptr<grpc::ChannelCredentials>* out);
 
 // A lazily connecting channel to `ep`.
 Status DialChannel(const Endpoint& ep, const DialOptions& options, std::shared_ptr<grpc::Channel>* out);

@@ -34,7 +34,8 @@ Status ParseEndpoint(const std::string& text, Endpoint* out) {
   } else if (StripPrefix(text, "http://", &rest)) {
     ep.target = rest, ep.creds = Creds::kDrop;
   } else if (text.find("://") != std::string::npos) {
-    return Status::InvalidArgument("endpoint " + text + ": unsupported scheme (use http, https, unix or unixs)");
+    return Status::InvalidArgument("endpoint " + text +
+                                   ": unsupported scheme (use http, https, unix or unixs)");
   } else {
     ep.target = text, ep.creds = Creds::kOptional;
   }

@@ -5,19 +5,20 @@ namespace cairn::ctl {
 namespace {
 
 int Alarm(Context& ctx, etcdserverpb::AlarmRequest::AlarmAction action, const char* name) {
-  if (!ctx.args.empty()) ExitWithError(kExitBadArgs, std::string("alarm ") + name + " command accepts no arguments");
+  if (!ctx.args.empty())
+    ExitWithError(kExitBadArgs, std::string("alarm ") + name + " command accepts no arguments");
   etcdserverpb::AlarmRequest req;
   req.set_action(action);
   etcdserverpb::AlarmResponse resp;
   const auto idem = action == etcdserverpb::AlarmRequest::GET ? client::Idempotence::kImmutable
-                                                               : client::Idempotence::kMutable;
+                                                              : client::Idempotence::kMutable;
   if (action == etcdserverpb::AlarmRequest::DEACTIVATE) {
     // clientv3's AlarmDisarm: list the alarms, then deactivate each one.
     etcdserverpb::AlarmRequest list;
     list.set_action(etcdserverpb::AlarmRequest::GET);
     etcdserverpb::AlarmResponse listed;
-    Status s = ctx.Client().Unary(&etcdserverpb::Maintenance::Stub::Alarm, list, &listed, ctx.CommandDeadline(),
-                                  client::Idempotence::kImmutable);
+    Status s = ctx.Client().Unary(&etcdserverpb::Maintenance::Stub::Alarm, list, &listed,
+                                  ctx.CommandDeadline(), client::Idempotence::kImmutable);
     if (!s.ok()) ExitWithError(kExitError, s.message());
     resp = etcdserverpb::AlarmResponse();  // no header, like clientv3's AlarmDisarm
     for (const auto& a : listed.alarms()) {

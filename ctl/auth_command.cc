@@ -7,8 +7,9 @@ namespace {
 int Status(Context& ctx) {
   if (!ctx.args.empty()) ExitWithError(kExitBadArgs, "auth status command does not accept any arguments");
   etcdserverpb::AuthStatusResponse resp;
-  const cairn::Status s = ctx.Client().Unary(&etcdserverpb::Auth::Stub::AuthStatus, etcdserverpb::AuthStatusRequest(),
-                                             &resp, ctx.CommandDeadline(), client::Idempotence::kImmutable);
+  const cairn::Status s =
+      ctx.Client().Unary(&etcdserverpb::Auth::Stub::AuthStatus, etcdserverpb::AuthStatusRequest(), &resp,
+                         ctx.CommandDeadline(), client::Idempotence::kImmutable);
   if (!s.ok()) ExitWithError(kExitError, s.message());
   ctx.display().AuthStatus(resp);
   return kExitSuccess;
@@ -21,10 +22,11 @@ int Enable(Context& ctx) {
   const auto deadline = ctx.CommandDeadline();
   for (;;) {
     etcdserverpb::AuthEnableResponse resp;
-    cairn::Status s = c.Unary(&etcdserverpb::Auth::Stub::AuthEnable, etcdserverpb::AuthEnableRequest(), &resp, deadline,
-                              client::Idempotence::kMutable);
+    cairn::Status s = c.Unary(&etcdserverpb::Auth::Stub::AuthEnable, etcdserverpb::AuthEnableRequest(), &resp,
+                              deadline, client::Idempotence::kMutable);
     if (s.ok()) break;
-    if (s.message() != "etcdserver: root user does not have root role") ExitWithError(kExitError, s.message());
+    if (s.message() != "etcdserver: root user does not have root role")
+      ExitWithError(kExitError, s.message());
     etcdserverpb::AuthRoleAddRequest add;
     add.set_name("root");
     etcdserverpb::AuthRoleAddResponse added;
@@ -34,7 +36,8 @@ int Enable(Context& ctx) {
     grant.set_user("root");
     grant.set_role("root");
     etcdserverpb::AuthUserGrantRoleResponse granted;
-    s = c.Unary(&etcdserverpb::Auth::Stub::UserGrantRole, grant, &granted, deadline, client::Idempotence::kMutable);
+    s = c.Unary(&etcdserverpb::Auth::Stub::UserGrantRole, grant, &granted, deadline,
+                client::Idempotence::kMutable);
     if (!s.ok()) ExitWithError(kExitError, s.message());
   }
   Out("Authentication Enabled\n");

@@ -79,7 +79,8 @@ struct Command {
 // Defragment(ctx, ep), HashKV(ctx, ep, rev)).
 template <class Stub, class Req, class Resp>
 Status EndpointCall(Context& ctx, const std::string& ep,
-                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*), const Req& req, Resp* resp) {
+                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*), const Req& req,
+                    Resp* resp) {
   std::unique_ptr<client::Client> c;
   CAIRN_RETURN_IF_ERROR(client::Client::Open(ctx.ClientOptions({ep}), &c));
   return c->UnaryAt(0, method, req, resp, ctx.CommandDeadline());

@@ -5,9 +5,10 @@ namespace cairn::ctl {
 
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
-  for (auto group : {GetCommands, PutCommands, DelCommands, TxnCommands, CompactionCommands, AlarmCommands,
-                     DefragCommands, EndpointCommands, MoveLeaderCommands, WatchCommands, VersionCommands,
-                     LeaseCommands, MemberCommands, SnapshotCommands, AuthCommands, UserCommands, RoleCommands}) {
+  for (auto group :
+       {GetCommands, PutCommands, DelCommands, TxnCommands, CompactionCommands, AlarmCommands, DefragCommands,
+        EndpointCommands, MoveLeaderCommands, WatchCommands, VersionCommands, LeaseCommands, MemberCommands,
+        SnapshotCommands, AuthCommands, UserCommands, RoleCommands}) {
     for (Command& c : group()) all.push_back(std::move(c));
   }
   return all;

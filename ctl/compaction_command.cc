@@ -7,7 +7,8 @@ namespace {
 bool physical = false;
 
 void Define(FlagSet* fs) {
-  fs->Bool("physical", &physical, false, "'true' to wait for compaction to physically remove all old revisions");
+  fs->Bool("physical", &physical, false,
+           "'true' to wait for compaction to physically remove all old revisions");
 }
 
 int Run(Context& ctx) {
@@ -20,8 +21,8 @@ int Run(Context& ctx) {
   req.set_physical(physical);
   etcdserverpb::CompactionResponse resp;
   client::Client& c = ctx.Client();
-  const Status s =
-      c.Unary(&etcdserverpb::KV::Stub::Compact, req, &resp, ctx.CommandDeadline(), client::Idempotence::kMutable);
+  const Status s = c.Unary(&etcdserverpb::KV::Stub::Compact, req, &resp, ctx.CommandDeadline(),
+                           client::Idempotence::kMutable);
   if (!s.ok()) ExitWithError(kExitError, s.message());
   Out("compacted revision " + std::to_string(rev) + "\n");
   return kExitSuccess;
@@ -30,7 +31,8 @@ int Run(Context& ctx) {
 }  // namespace
 
 std::vector<Command> CompactionCommands() {
-  return {{"compaction", "compaction [options] <revision>", "Compacts the event history in etcd", Define, Run}};
+  return {
+      {"compaction", "compaction [options] <revision>", "Compacts the event history in etcd", Define, Run}};
 }
 
 }  // namespace cairn::ctl

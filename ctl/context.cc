@@ -1,15 +1,14 @@
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 
-#include "ctl/go_json.h"
-
 #include "ctl/command.h"
+#include "ctl/go_json.h"
 
 namespace cairn::ctl {
 
@@ -17,28 +16,35 @@ void DefineGlobalFlags(FlagSet* fs, GlobalFlags* g) {
   const int64_t s = 1'000'000'000;
   fs->StringSlice("endpoints", &g->endpoints, {"127.0.0.1:2379"}, "gRPC endpoints");
   fs->Bool("debug", &g->debug, false, "enable client-side debug logging");
-  fs->String("write-out", &g->write_out, "simple", "set the output format (fields, json, protobuf, simple, table)",
-             'w');
+  fs->String("write-out", &g->write_out, "simple",
+             "set the output format (fields, json, protobuf, simple, table)", 'w');
   fs->Bool("hex", &g->hex, false, "print byte strings as hex encoded strings");
   fs->Duration("dial-timeout", &g->dial_timeout_ns, 2 * s, "dial timeout for client connections");
   fs->Duration("command-timeout", &g->command_timeout_ns, 5 * s,
                "timeout for short running command (excluding dial timeout)");
   fs->Duration("keepalive-time", &g->keepalive_time_ns, 2 * s, "keepalive time for client connections");
-  fs->Duration("keepalive-timeout", &g->keepalive_timeout_ns, 6 * s, "keepalive timeout for client connections");
-  fs->Bool("insecure-transport", &g->insecure_transport, true, "disable transport security for client connections");
+  fs->Duration("keepalive-timeout", &g->keepalive_timeout_ns, 6 * s,
+               "keepalive timeout for client connections");
+  fs->Bool("insecure-transport", &g->insecure_transport, true,
+           "disable transport security for client connections");
   fs->Bool("insecure-discovery", &g->insecure_discovery, true,
            "accept insecure SRV records describing cluster endpoints");
   fs->Bool("insecure-skip-tls-verify", &g->insecure_skip_tls_verify, false,
-           "skip server certificate verification (CAUTION: this option should be enabled only for testing purposes)");
+           "skip server certificate verification (CAUTION: this option should be enabled only for testing "
+           "purposes)");
   fs->String("cert", &g->cert, "", "identify secure client using this TLS certificate file");
   fs->String("key", &g->key, "", "identify secure client using this TLS key file");
-  fs->String("cacert", &g->cacert, "", "verify certificates of TLS-enabled secure servers using this CA bundle");
-  fs->String("user", &g->user, "", "username[:password] for authentication (prompt if password is not supplied)");
-  fs->String("password", &g->password, "",
-             "password for authentication (if this option is used, --user option shouldn't include password)");
-  fs->String("discovery-srv", &g->discovery_srv, "", "domain name to query for SRV records describing cluster endpoints",
-             'd');
-  fs->String("discovery-srv-name", &g->discovery_srv_name, "", "service name to query when using DNS discovery");
+  fs->String("cacert", &g->cacert, "",
+             "verify certificates of TLS-enabled secure servers using this CA bundle");
+  fs->String("user", &g->user, "",
+             "username[:password] for authentication (prompt if password is not supplied)");
+  fs->String(
+      "password", &g->password, "",
+      "password for authentication (if this option is used, --user option shouldn't include password)");
+  fs->String("discovery-srv", &g->discovery_srv, "",
+             "domain name to query for SRV records describing cluster endpoints", 'd');
+  fs->String("discovery-srv-name", &g->discovery_srv_name, "",
+             "service name to query when using DNS discovery");
 }
 
 Printer& Context::display() {
@@ -60,10 +66,11 @@ std::string ZapTimestamp() {
   std::tm tm;
   gmtime_r(&t, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
-                                 1000));
+  std::snprintf(
+      buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+      tm.tm_hour, tm.tm_min, tm.tm_sec,
+      static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
+                       1000));
   return buf;
 }
 
@@ -99,8 +106,10 @@ client::Options Context::ClientOptions(const std::vector<std::string>& endpoints
       std::fprintf(stderr, "%s=%s\n", env.c_str(), flags.ValueString(*f).c_str());
     }
   }
-  if (flags.Changed("cert") && g.cert.empty()) ExitWithError(kExitBadArgs, "empty string is passed to --cert option");
-  if (flags.Changed("key") && g.key.empty()) ExitWithError(kExitBadArgs, "empty string is passed to --key option");
+  if (flags.Changed("cert") && g.cert.empty())
+    ExitWithError(kExitBadArgs, "empty string is passed to --cert option");
+  if (flags.Changed("key") && g.key.empty())
+    ExitWithError(kExitBadArgs, "empty string is passed to --key option");
   if (flags.Changed("cacert") && g.cacert.empty()) {
     ExitWithError(kExitBadArgs, "empty string is passed to --cacert option");
   }

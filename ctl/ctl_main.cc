@@ -21,8 +21,8 @@ std::string Usage(const std::vector<Command>& cmds) {
   GlobalFlags g;
   DefineGlobalFlags(&fs, &g);
   for (const auto& f : fs.flags()) {
-    s += std::string("      ") + (f.shorthand ? std::string("-") + f.shorthand + ", " : "") + "--" + f.name + "\t" +
-         f.usage + "\n";
+    s += std::string("      ") + (f.shorthand ? std::string("-") + f.shorthand + ", " : "") + "--" + f.name +
+         "\t" + f.usage + "\n";
   }
   return s;
 }
@@ -52,11 +52,13 @@ bool TakesValue(FlagSet& globals, const std::string& arg) {
 }  // namespace
 
 int CtlMain(int argc, char** argv) {
-  if (const char* api = std::getenv("ETCDCTL_API"); api != nullptr && *api != '\0' && std::strcmp(api, "3") != 0) {
+  if (const char* api = std::getenv("ETCDCTL_API");
+      api != nullptr && *api != '\0' && std::strcmp(api, "3") != 0) {
     if (std::strcmp(api, "2") == 0) {
-      std::fputs("Error: ETCDCTL_API=2 is not supported: this etcdctl speaks only the v3 API (unset ETCDCTL_API or "
-                 "set it to 3)\n",
-                 stderr);
+      std::fputs(
+          "Error: ETCDCTL_API=2 is not supported: this etcdctl speaks only the v3 API (unset ETCDCTL_API or "
+          "set it to 3)\n",
+          stderr);
       return 1;
     }
     std::fprintf(stderr, "unsupported API version: %s\n", api);
@@ -123,7 +125,8 @@ int CtlMain(int argc, char** argv) {
       // A parent command without (a known) subcommand prints its usage, as cobra does.
       std::string s = "Usage:\n  etcdctl " + top + " <subcommand> [flags]\n\nAvailable Commands:\n";
       for (const Command& c : cmds)
-        if (c.path.rfind(top + " ", 0) == 0) s += "  " + c.path.substr(top.size() + 1) + "\t" + c.short_help + "\n";
+        if (c.path.rfind(top + " ", 0) == 0)
+          s += "  " + c.path.substr(top.size() + 1) + "\t" + c.short_help + "\n";
       std::fputs(s.c_str(), stdout);
       return 0;
     }

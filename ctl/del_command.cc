@@ -15,13 +15,15 @@ struct {
 void DefineDelFlags(FlagSet* fs) {
   fs->Bool("prefix", &o.prefix, false, "delete keys with matching prefix");
   fs->Bool("prev-kv", &o.prev_kv, false, "return deleted key-value pairs");
-  fs->Bool("from-key", &o.from_key, false, "delete keys that are greater than or equal to the given key using byte compare");
+  fs->Bool("from-key", &o.from_key, false,
+           "delete keys that are greater than or equal to the given key using byte compare");
   fs->Bool("range", &o.range, false, "delete range of keys");
 }
 
 etcdserverpb::DeleteRangeRequest DelRequestFromArgs(const std::vector<std::string>& args) {
   if (args.empty() || args.size() > 2) {
-    ExitWithError(kExitBadArgs, "del command needs one argument as key and an optional argument as range_end");
+    ExitWithError(kExitBadArgs,
+                  "del command needs one argument as key and an optional argument as range_end");
   }
   if (o.prefix && o.from_key) {
     ExitWithError(kExitBadArgs, "`--prefix` and `--from-key` cannot be set at the same time, choose one");
@@ -30,13 +32,16 @@ etcdserverpb::DeleteRangeRequest DelRequestFromArgs(const std::vector<std::strin
   std::string key = args[0];
   if (args.size() > 1) {
     if (o.prefix || o.from_key) {
-      ExitWithError(kExitBadArgs, "too many arguments, only accept one argument when `--prefix` or `--from-key` is set");
+      ExitWithError(kExitBadArgs,
+                    "too many arguments, only accept one argument when `--prefix` or `--from-key` is set");
     }
     req.set_range_end(args[1]);
     if (!o.range) {
-      std::fputs("In etcd v3.6, the operation will be suspended for a few seconds to provide the user time to verify "
-                 "range.\n",
-                 stderr);
+      std::fputs(
+          "In etcd v3.6, the operation will be suspended for a few seconds to provide the user time to "
+          "verify "
+          "range.\n",
+          stderr);
     }
   }
   if (o.prefix) {
@@ -71,8 +76,8 @@ int Run(Context& ctx) {
 }  // namespace
 
 std::vector<Command> DelCommands() {
-  return {{"del", "del [options] <key> [range_end]", "Removes the specified key or range of keys [key, range_end)",
-           DefineDelFlags, Run}};
+  return {{"del", "del [options] <key> [range_end]",
+           "Removes the specified key or range of keys [key, range_end)", DefineDelFlags, Run}};
 }
 
 }  // namespace cairn::ctl

@@ -34,7 +34,8 @@ int Health(Context& ctx) {
       etcdserverpb::RangeRequest get;
       get.set_key("health");
       etcdserverpb::RangeResponse got;
-      const Status s = c->Unary(&etcdserverpb::KV::Stub::Range, get, &got, deadline, client::Idempotence::kImmutable);
+      const Status s =
+          c->Unary(&etcdserverpb::KV::Stub::Range, get, &got, deadline, client::Idempotence::kImmutable);
       h.took = flags::GoDurationString(std::chrono::steady_clock::now() - start);
       if (s.ok() || s.message() == "etcdserver: permission denied") {
         h.health = true;
@@ -77,8 +78,8 @@ int StatusCmd(Context& ctx) {
   for (const std::string& ep : EndpointsFromCluster(ctx)) {
     EpStatus st;
     st.ep = ep;
-    const Status s =
-        EndpointCall(ctx, ep, &etcdserverpb::Maintenance::Stub::Status, etcdserverpb::StatusRequest(), &st.resp);
+    const Status s = EndpointCall(ctx, ep, &etcdserverpb::Maintenance::Stub::Status,
+                                  etcdserverpb::StatusRequest(), &st.resp);
     if (!s.ok()) {
       failed = true;
       std::fprintf(stderr, "Failed to get the status of endpoint %s (%s)\n", ep.c_str(), s.message().c_str());
@@ -138,7 +139,8 @@ std::vector<std::string> EndpointsFromCluster(Context& ctx) {
     s = c->Unary(&etcdserverpb::Cluster::Stub::MemberList, req, &resp, ctx.CommandDeadline(),
                  client::Idempotence::kImmutable);
   }
-  if (!s.ok()) ExitWithError(kExitError, "failed to fetch endpoints from etcd cluster member list: " + s.message());
+  if (!s.ok())
+    ExitWithError(kExitError, "failed to fetch endpoints from etcd cluster member list: " + s.message());
   std::vector<std::string> out;
   for (const auto& m : resp.members())
     for (const auto& u : m.clienturls()) out.push_back(u);
@@ -150,8 +152,8 @@ std::vector<Command> EndpointCommands() {
            DefineClusterFlag, Health},
           {"endpoint status", "status", "Prints out the status of endpoints specified in `--endpoints` flag",
            DefineClusterFlag, StatusCmd},
-          {"endpoint hashkv", "hashkv", "Prints the KV history hash for each endpoint in --endpoints", DefineHashKV,
-           HashKV}};
+          {"endpoint hashkv", "hashkv", "Prints the KV history hash for each endpoint in --endpoints",
+           DefineHashKV, HashKV}};
 }
 
 }  // namespace cairn::ctl

@@ -35,8 +35,8 @@ void FlagSet::Bool(const std::string& name, bool* v, bool def, const std::string
   *v = def;
   flags_.push_back({name, shorthand, Kind::kBool, usage, def ? "true" : "false", v});
 }
-void FlagSet::String(const std::string& name, std::string* v, const std::string& def, const std::string& usage,
-                     char shorthand) {
+void FlagSet::String(const std::string& name, std::string* v, const std::string& def,
+                     const std::string& usage, char shorthand) {
   *v = def;
   flags_.push_back({name, shorthand, Kind::kString, usage, def, v});
 }
@@ -142,7 +142,8 @@ bool FlagSet::Set(const std::string& name, const std::string& value, std::string
   return Apply(f, value, "--" + name, error);
 }
 
-bool FlagSet::Parse(const std::vector<std::string>& args, std::vector<std::string>* positional, std::string* error) {
+bool FlagSet::Parse(const std::vector<std::string>& args, std::vector<std::string>* positional,
+                    std::string* error) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--") {

@@ -20,11 +20,13 @@ void DefineGetFlags(FlagSet* fs) {
   fs->String("sort-by", &o.sort_by, "", "Sort target; CREATE, KEY, MODIFY, VALUE, or VERSION");
   fs->Int("limit", &o.limit, 0, "Maximum number of results");
   fs->Bool("prefix", &o.prefix, false, "Get keys with matching prefix");
-  fs->Bool("from-key", &o.from_key, false, "Get keys that are greater than or equal to the given key using byte compare");
+  fs->Bool("from-key", &o.from_key, false,
+           "Get keys that are greater than or equal to the given key using byte compare");
   fs->Int("rev", &o.rev, 0, "Specify the kv revision");
   fs->Bool("keys-only", &o.keys_only, false, "Get only the keys");
   fs->Bool("count-only", &o.count_only, false, "Get only the count");
-  fs->Bool("print-value-only", &o.print_value_only, false, "Only write values when using the \"simple\" output format");
+  fs->Bool("print-value-only", &o.print_value_only, false,
+           "Only write values when using the \"simple\" output format");
 }
 
 namespace {
@@ -38,13 +40,15 @@ std::string Upper(std::string s) {
 
 etcdserverpb::RangeRequest GetRequestFromArgs(const std::vector<std::string>& args) {
   if (args.empty()) {
-    ExitWithError(kExitBadArgs, "get command needs one argument as key and an optional argument as range_end");
+    ExitWithError(kExitBadArgs,
+                  "get command needs one argument as key and an optional argument as range_end");
   }
   if (o.prefix && o.from_key) {
     ExitWithError(kExitBadArgs, "`--prefix` and `--from-key` cannot be set at the same time, choose one");
   }
   if (o.keys_only && o.count_only) {
-    ExitWithError(kExitBadArgs, "`--keys-only` and `--count-only` cannot be set at the same time, choose one");
+    ExitWithError(kExitBadArgs,
+                  "`--keys-only` and `--count-only` cannot be set at the same time, choose one");
   }
   etcdserverpb::RangeRequest r;
   if (o.consistency == "s") {
@@ -55,7 +59,8 @@ etcdserverpb::RangeRequest GetRequestFromArgs(const std::vector<std::string>& ar
   std::string key = args[0];
   if (args.size() > 1) {
     if (o.prefix || o.from_key) {
-      ExitWithError(kExitBadArgs, "too many arguments, only accept one argument when `--prefix` or `--from-key` is set");
+      ExitWithError(kExitBadArgs,
+                    "too many arguments, only accept one argument when `--prefix` or `--from-key` is set");
     }
     r.set_range_end(args[1]);
   }

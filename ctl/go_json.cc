@@ -21,7 +21,8 @@ size_t Utf8Len(const std::string& s, size_t i) {
     if ((d & 0xC0) != 0x80) return 0;
     cp = (cp << 6) | (d & 0x3F);
   }
-  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
+  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+    return 0;
   if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
   return n;
 }
@@ -154,8 +155,8 @@ void AppendGoJsonBytes(const std::string& b, std::string* out) {
   *out += '"';
   size_t i = 0;
   for (; i + 2 < b.size(); i += 3) {
-    const uint32_t v = (static_cast<unsigned char>(b[i]) << 16) | (static_cast<unsigned char>(b[i + 1]) << 8) |
-                       static_cast<unsigned char>(b[i + 2]);
+    const uint32_t v = (static_cast<unsigned char>(b[i]) << 16) |
+                       (static_cast<unsigned char>(b[i + 1]) << 8) | static_cast<unsigned char>(b[i + 2]);
     *out += kB64[(v >> 18) & 63];
     *out += kB64[(v >> 12) & 63];
     *out += kB64[(v >> 6) & 63];

@@ -31,8 +31,8 @@ int Grant(Context& ctx) {
   etcdserverpb::LeaseGrantRequest req;
   req.set_ttl(ttl);
   etcdserverpb::LeaseGrantResponse resp;
-  const Status s = ctx.Client().Unary(&etcdserverpb::Lease::Stub::LeaseGrant, req, &resp, ctx.CommandDeadline(),
-                                      client::Idempotence::kMutable);
+  const Status s = ctx.Client().Unary(&etcdserverpb::Lease::Stub::LeaseGrant, req, &resp,
+                                      ctx.CommandDeadline(), client::Idempotence::kMutable);
   if (!s.ok()) ExitWithError(kExitError, "failed to grant lease (" + s.message() + ")");
   ctx.display().Grant(resp);
   return kExitSuccess;
@@ -44,8 +44,8 @@ int Revoke(Context& ctx) {
   etcdserverpb::LeaseRevokeRequest req;
   req.set_id(id);
   etcdserverpb::LeaseRevokeResponse resp;
-  const Status s = ctx.Client().Unary(&etcdserverpb::Lease::Stub::LeaseRevoke, req, &resp, ctx.CommandDeadline(),
-                                      client::Idempotence::kMutable);
+  const Status s = ctx.Client().Unary(&etcdserverpb::Lease::Stub::LeaseRevoke, req, &resp,
+                                      ctx.CommandDeadline(), client::Idempotence::kMutable);
   if (!s.ok()) ExitWithError(kExitError, "failed to revoke lease (" + s.message() + ")");
   ctx.display().Revoke(id, resp);
   return kExitSuccess;
@@ -54,7 +54,8 @@ int Revoke(Context& ctx) {
 void DefineTtl(FlagSet* fs) { fs->Bool("keys", &ttl_keys, false, "Get keys attached to this lease"); }
 
 int TimeToLive(Context& ctx) {
-  if (ctx.args.size() != 1) ExitWithError(kExitBadArgs, "lease timetolive command needs lease ID as argument");
+  if (ctx.args.size() != 1)
+    ExitWithError(kExitBadArgs, "lease timetolive command needs lease ID as argument");
   etcdserverpb::LeaseTimeToLiveRequest req;
   req.set_id(LeaseFromArg(ctx.args[0]));
   req.set_keys(ttl_keys);
@@ -68,8 +69,9 @@ int TimeToLive(Context& ctx) {
 
 int List(Context& ctx) {
   etcdserverpb::LeaseLeasesResponse resp;
-  const Status s = ctx.Client().Unary(&etcdserverpb::Lease::Stub::LeaseLeases, etcdserverpb::LeaseLeasesRequest(),
-                                      &resp, NoDeadline(), client::Idempotence::kImmutable);
+  const Status s =
+      ctx.Client().Unary(&etcdserverpb::Lease::Stub::LeaseLeases, etcdserverpb::LeaseLeasesRequest(), &resp,
+                         NoDeadline(), client::Idempotence::kImmutable);
   if (!s.ok()) ExitWithError(kExitBadConnection, s.message());
   ctx.display().Leases(resp);
   return kExitSuccess;
@@ -83,7 +85,8 @@ void DefineKeepAlive(FlagSet* fs) {
 // clientv3's KeepAlive loop: one request, then the next after a third of the TTL; stops when the
 // lease is gone (TTL <= 0). The stream is re-opened on another endpoint if it breaks.
 int KeepAlive(Context& ctx) {
-  if (ctx.args.size() != 1) ExitWithError(kExitBadArgs, "lease keep-alive command needs lease ID as argument");
+  if (ctx.args.size() != 1)
+    ExitWithError(kExitBadArgs, "lease keep-alive command needs lease ID as argument");
   const int64_t id = LeaseFromArg(ctx.args[0]);
   client::Client& c = ctx.Client();
   bool printed_any = false;
@@ -108,7 +111,8 @@ int KeepAlive(Context& ctx) {
         gctx.TryCancel();
         if (ctx.g.write_out == "simple") {
           char buf[96];
-          std::snprintf(buf, sizeof buf, "lease %016llx expired or revoked.\n", static_cast<unsigned long long>(id));
+          std::snprintf(buf, sizeof buf, "lease %016llx expired or revoked.\n",
+                        static_cast<unsigned long long>(id));
           Out(buf);
         }
         return kExitSuccess;
@@ -132,12 +136,13 @@ int KeepAlive(Context& ctx) {
 }  // namespace
 
 std::vector<Command> LeaseCommands() {
-  return {{"lease grant", "grant <ttl>", "Creates leases", nullptr, Grant},
-          {"lease revoke", "revoke <leaseID>", "Revokes leases", nullptr, Revoke},
-          {"lease timetolive", "timetolive <leaseID> [options]", "Get lease information", DefineTtl, TimeToLive},
-          {"lease list", "list", "List all active leases", nullptr, List},
-          {"lease keep-alive", "keep-alive [options] <leaseID>", "Keeps leases alive (renew)", DefineKeepAlive,
-           KeepAlive}};
+  return {
+      {"lease grant", "grant <ttl>", "Creates leases", nullptr, Grant},
+      {"lease revoke", "revoke <leaseID>", "Revokes leases", nullptr, Revoke},
+      {"lease timetolive", "timetolive <leaseID> [options]", "Get lease information", DefineTtl, TimeToLive},
+      {"lease list", "list", "List all active leases", nullptr, List},
+      {"lease keep-alive", "keep-alive [options] <leaseID>", "Keeps leases alive (renew)", DefineKeepAlive,
+       KeepAlive}};
 }
 
 }  // namespace cairn::ctl

@@ -28,7 +28,10 @@ uint64_t MemberId(const std::vector<std::string>& args) {
   uint64_t id = 0;
   bool ok = !a.empty();
   for (char c : a) {
-    const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    const int d = c >= '0' && c <= '9'   ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                         : -1;
     if (d < 0 || id > (~0ULL >> 4)) {
       ok = false;
       break;
@@ -47,7 +50,9 @@ void DefineAdd(FlagSet* fs) {
   fs->String("peer-urls", &peer_urls, "", "comma separated peer URLs for the new member.");
   fs->Bool("learner", &is_learner, false, "indicates if the new member is raft learner");
 }
-void DefineUpdate(FlagSet* fs) { fs->String("peer-urls", &peer_urls, "", "comma separated peer URLs for the updated member."); }
+void DefineUpdate(FlagSet* fs) {
+  fs->String("peer-urls", &peer_urls, "", "comma separated peer URLs for the updated member.");
+}
 
 int Add(Context& ctx) {
   const auto& args = ctx.args;
@@ -67,8 +72,8 @@ int Add(Context& ctx) {
   for (const std::string& u : SplitComma(peer_urls)) req.add_peerurls(u);
   req.set_islearner(is_learner);
   etcdserverpb::MemberAddResponse resp;
-  const Status s = ctx.Client().Unary(&etcdserverpb::Cluster::Stub::MemberAdd, req, &resp, ctx.CommandDeadline(),
-                                      client::Idempotence::kMutable);
+  const Status s = ctx.Client().Unary(&etcdserverpb::Cluster::Stub::MemberAdd, req, &resp,
+                                      ctx.CommandDeadline(), client::Idempotence::kMutable);
   if (!s.ok()) ExitWithError(kExitError, s.message());
   ctx.display().MemberAdd(resp);
   if (ctx.g.write_out == "simple") {
@@ -79,7 +84,8 @@ int Add(Context& ctx) {
       }
     }
     Out("\nETCD_NAME=" + GoQuoteArg(name) + "\nETCD_INITIAL_CLUSTER=" + GoQuoteArg(conf) +
-        "\nETCD_INITIAL_ADVERTISE_PEER_URLS=" + GoQuoteArg(peer_urls) + "\nETCD_INITIAL_CLUSTER_STATE=\"existing\"\n");
+        "\nETCD_INITIAL_ADVERTISE_PEER_URLS=" + GoQuoteArg(peer_urls) +
+        "\nETCD_INITIAL_CLUSTER_STATE=\"existing\"\n");
   }
   return kExitSuccess;
 }
@@ -89,8 +95,8 @@ int Remove(Context& ctx) {
   etcdserverpb::MemberRemoveRequest req;
   req.set_id(id);
   etcdserverpb::MemberRemoveResponse resp;
-  const Status s = ctx.Client().Unary(&etcdserverpb::Cluster::Stub::MemberRemove, req, &resp, ctx.CommandDeadline(),
-                                      client::Idempotence::kMutable);
+  const Status s = ctx.Client().Unary(&etcdserverpb::Cluster::Stub::MemberRemove, req, &resp,
+                                      ctx.CommandDeadline(), client::Idempotence::kMutable);
   if (!s.ok()) ExitWithError(kExitError, s.message());
   ctx.display().MemberRemove(id, resp);
   return kExitSuccess;
@@ -103,8 +109,8 @@ int Update(Context& ctx) {
   req.set_id(id);
   for (const std::string& u : SplitComma(peer_urls)) req.add_peerurls(u);
   etcdserverpb::MemberUpdateResponse resp;
-  const Status s = ctx.Client().Unary(&etcdserverpb::Cluster::Stub::MemberUpdate, req, &resp, ctx.CommandDeadline(),
-                                      client::Idempotence::kMutable);
+  const Status s = ctx.Client().Unary(&etcdserverpb::Cluster::Stub::MemberUpdate, req, &resp,
+                                      ctx.CommandDeadline(), client::Idempotence::kMutable);
   if (!s.ok()) ExitWithError(kExitError, s.message());
   ctx.display().MemberUpdate(id, resp);
   return kExitSuccess;
@@ -114,8 +120,8 @@ int List(Context& ctx) {
   etcdserverpb::MemberListRequest req;
   req.set_linearizable(true);
   etcdserverpb::MemberListResponse resp;
-  const Status s = ctx.Client().Unary(&etcdserverpb::Cluster::Stub::MemberList, req, &resp, ctx.CommandDeadline(),
-                                      client::Idempotence::kImmutable);
+  const Status s = ctx.Client().Unary(&etcdserverpb::Cluster::Stub::MemberList, req, &resp,
+                                      ctx.CommandDeadline(), client::Idempotence::kImmutable);
   if (!s.ok()) ExitWithError(kExitError, s.message());
   ctx.display().MemberList(resp);
   return kExitSuccess;
@@ -126,8 +132,8 @@ int Promote(Context& ctx) {
   etcdserverpb::MemberPromoteRequest req;
   req.set_id(id);
   etcdserverpb::MemberPromoteResponse resp;
-  const Status s = ctx.Client().Unary(&etcdserverpb::Cluster::Stub::MemberPromote, req, &resp, ctx.CommandDeadline(),
-                                      client::Idempotence::kMutable);
+  const Status s = ctx.Client().Unary(&etcdserverpb::Cluster::Stub::MemberPromote, req, &resp,
+                                      ctx.CommandDeadline(), client::Idempotence::kMutable);
   if (!s.ok()) ExitWithError(kExitError, s.message());
   ctx.display().MemberPromote(id, resp);
   return kExitSuccess;
@@ -138,9 +144,11 @@ int Promote(Context& ctx) {
 std::vector<Command> MemberCommands() {
   return {{"member add", "add <memberName> [options]", "Adds a member into the cluster", DefineAdd, Add},
           {"member remove", "remove <memberID>", "Removes a member from the cluster", nullptr, Remove},
-          {"member update", "update <memberID> [options]", "Updates a member in the cluster", DefineUpdate, Update},
+          {"member update", "update <memberID> [options]", "Updates a member in the cluster", DefineUpdate,
+           Update},
           {"member list", "list", "Lists all members in the cluster", nullptr, List},
-          {"member promote", "promote <memberID>", "Promotes a non-voting member in the cluster", nullptr, Promote}};
+          {"member promote", "promote <memberID>", "Promotes a non-voting member in the cluster", nullptr,
+           Promote}};
 }
 
 }  // namespace cairn::ctl

@@ -9,7 +9,10 @@ int Run(Context& ctx) {
   uint64_t target = 0;
   bool ok = !ctx.args[0].empty();
   for (char c : ctx.args[0]) {
-    const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    const int d = c >= '0' && c <= '9'   ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                         : -1;
     if (d < 0 || target > (~0ULL >> 4)) ok = false;
     if (ok) target = target * 16 + static_cast<uint64_t>(d);
   }
@@ -21,7 +24,8 @@ int Run(Context& ctx) {
   uint64_t leader_id = 0;
   for (const std::string& ep : ctx.g.endpoints) {
     etcdserverpb::StatusResponse st;
-    const Status s = EndpointCall(ctx, ep, &etcdserverpb::Maintenance::Stub::Status, etcdserverpb::StatusRequest(), &st);
+    const Status s =
+        EndpointCall(ctx, ep, &etcdserverpb::Maintenance::Stub::Status, etcdserverpb::StatusRequest(), &st);
     if (!s.ok()) ExitWithError(kExitError, s.message());
     if (st.header().member_id() == st.leader()) {
       leader_ep = ep;
@@ -46,8 +50,8 @@ int Run(Context& ctx) {
 }  // namespace
 
 std::vector<Command> MoveLeaderCommands() {
-  return {{"move-leader", "move-leader <transferee-member-id>", "Transfers leadership to another etcd cluster member.",
-           nullptr, Run}};
+  return {{"move-leader", "move-leader <transferee-member-id>",
+           "Transfers leadership to another etcd cluster member.", nullptr, Run}};
 }
 
 }  // namespace cairn::ctl

@@ -18,7 +18,9 @@ std::string Hex(uint64_t v) {
   return buf;
 }
 
-void Printer::Unsupported() const { ExitWithError(kExitBadFeature, name_ + " not supported as output format"); }
+void Printer::Unsupported() const {
+  ExitWithError(kExitBadFeature, name_ + " not supported as output format");
+}
 
 std::unique_ptr<Printer> NewPrinter(const std::string& format, bool is_hex) {
   if (format == "simple") return NewSimplePrinter(is_hex);
@@ -51,8 +53,9 @@ void EndpointHealthTable(const std::vector<EpHealth>& hs, std::vector<std::strin
 
 void EndpointStatusTable(const std::vector<EpStatus>& ss, std::vector<std::string>* hdr,
                          std::vector<std::vector<std::string>>* rows) {
-  *hdr = {"endpoint", "ID",        "version",    "db size", "is leader", "is learner", "raft term",
-          "raft index", "raft applied index", "errors"};
+  *hdr = {"endpoint",           "ID",         "version",   "db size",
+          "is leader",          "is learner", "raft term", "raft index",
+          "raft applied index", "errors"};
   for (const EpStatus& s : ss) {
     std::string errors;
     for (int i = 0; i < s.resp.errors_size(); ++i) errors += (i ? ", " : "") + s.resp.errors(i);

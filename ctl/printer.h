@@ -73,7 +73,8 @@ class Printer {
   virtual void RoleGet(const std::string&, const etcdserverpb::AuthRoleGetResponse& r) { Rpc(r); }
   virtual void RoleDelete(const std::string&, const etcdserverpb::AuthRoleDeleteResponse& r) { Rpc(r); }
   virtual void RoleList(const etcdserverpb::AuthRoleListResponse& r) { Rpc(r); }
-  virtual void RoleGrantPermission(const std::string&, const etcdserverpb::AuthRoleGrantPermissionResponse& r) {
+  virtual void RoleGrantPermission(const std::string&,
+                                   const etcdserverpb::AuthRoleGrantPermissionResponse& r) {
     Rpc(r);
   }
   virtual void RoleRevokePermission(const std::string&, const std::string&, const std::string&,
@@ -84,7 +85,8 @@ class Printer {
   virtual void UserGet(const std::string&, const etcdserverpb::AuthUserGetResponse& r) { Rpc(r); }
   virtual void UserList(const etcdserverpb::AuthUserListResponse& r) { Rpc(r); }
   virtual void UserChangePassword(const etcdserverpb::AuthUserChangePasswordResponse& r) { Rpc(r); }
-  virtual void UserGrantRole(const std::string&, const std::string&, const etcdserverpb::AuthUserGrantRoleResponse& r) {
+  virtual void UserGrantRole(const std::string&, const std::string&,
+                             const etcdserverpb::AuthUserGrantRoleResponse& r) {
     Rpc(r);
   }
   virtual void UserRevokeRole(const std::string&, const std::string&,

@@ -89,8 +89,9 @@ class FieldsPrinter : public Printer {
       for (int i = 0; i < e.resp.errors_size(); ++i) errors += (i ? " " : "") + e.resp.errors(i);
       Out("\"Version\" : " + GoQuote(e.resp.version()) + "\n\"DBSize\" : " + std::to_string(e.resp.dbsize()) +
           "\n\"Leader\" : " + std::to_string(e.resp.leader()) + "\n\"IsLearner\" : " + B(e.resp.islearner()) +
-          "\n\"RaftIndex\" : " + std::to_string(e.resp.raftindex()) + "\n\"RaftTerm\" : " +
-          std::to_string(e.resp.raftterm()) + "\n\"RaftAppliedIndex\" : " + std::to_string(e.resp.raftappliedindex()) +
+          "\n\"RaftIndex\" : " + std::to_string(e.resp.raftindex()) +
+          "\n\"RaftTerm\" : " + std::to_string(e.resp.raftterm()) +
+          "\n\"RaftAppliedIndex\" : " + std::to_string(e.resp.raftappliedindex()) +
           "\n\"Errors\" : " + errors + "]\n\"Endpoint\" : " + GoQuote(e.ep) + "\n\n");
     }
   }
@@ -103,26 +104,29 @@ class FieldsPrinter : public Printer {
   void Alarm(const etcdserverpb::AlarmResponse& r) override {
     Hdr(r.header());
     for (const auto& a : r.alarms()) {
-      Out("\"MemberID\" : " + std::to_string(a.memberid()) + "\n\"AlarmType\" : " +
-          etcdserverpb::AlarmType_Name(a.alarm()) + "\n\n");
+      Out("\"MemberID\" : " + std::to_string(a.memberid()) +
+          "\n\"AlarmType\" : " + etcdserverpb::AlarmType_Name(a.alarm()) + "\n\n");
     }
   }
   void RoleAdd(const std::string&, const etcdserverpb::AuthRoleAddResponse& r) override { Hdr(r.header()); }
   void RoleGet(const std::string&, const etcdserverpb::AuthRoleGetResponse& r) override {
     Hdr(r.header());
     for (const auto& p : r.perm()) {
-      Out("\"PermType\" :  " + authpb::Permission::Type_Name(p.permtype()) + "\n\"Key\" : " + GoQuote(p.key()) +
-          "\n\"RangeEnd\" : " + GoQuote(p.range_end()) + "\n");
+      Out("\"PermType\" :  " + authpb::Permission::Type_Name(p.permtype()) +
+          "\n\"Key\" : " + GoQuote(p.key()) + "\n\"RangeEnd\" : " + GoQuote(p.range_end()) + "\n");
     }
   }
-  void RoleDelete(const std::string&, const etcdserverpb::AuthRoleDeleteResponse& r) override { Hdr(r.header()); }
+  void RoleDelete(const std::string&, const etcdserverpb::AuthRoleDeleteResponse& r) override {
+    Hdr(r.header());
+  }
   void RoleList(const etcdserverpb::AuthRoleListResponse& r) override {
     Hdr(r.header());
     std::string s = "\"Roles\" :";
     for (const auto& role : r.roles()) s += " " + GoQuote(role);
     Out(s + "\n");
   }
-  void RoleGrantPermission(const std::string&, const etcdserverpb::AuthRoleGrantPermissionResponse& r) override {
+  void RoleGrantPermission(const std::string&,
+                           const etcdserverpb::AuthRoleGrantPermissionResponse& r) override {
     Hdr(r.header());
   }
   void RoleRevokePermission(const std::string&, const std::string&, const std::string&,
@@ -131,26 +135,30 @@ class FieldsPrinter : public Printer {
   }
   void UserAdd(const std::string&, const etcdserverpb::AuthUserAddResponse& r) override { Hdr(r.header()); }
   void UserChangePassword(const etcdserverpb::AuthUserChangePasswordResponse& r) override { Hdr(r.header()); }
-  void UserGrantRole(const std::string&, const std::string&, const etcdserverpb::AuthUserGrantRoleResponse& r) override {
+  void UserGrantRole(const std::string&, const std::string&,
+                     const etcdserverpb::AuthUserGrantRoleResponse& r) override {
     Hdr(r.header());
   }
   void UserRevokeRole(const std::string&, const std::string&,
                       const etcdserverpb::AuthUserRevokeRoleResponse& r) override {
     Hdr(r.header());
   }
-  void UserDelete(const std::string&, const etcdserverpb::AuthUserDeleteResponse& r) override { Hdr(r.header()); }
+  void UserDelete(const std::string&, const etcdserverpb::AuthUserDeleteResponse& r) override {
+    Hdr(r.header());
+  }
 
  private:
   static void Hdr(const etcdserverpb::ResponseHeader& h) {
-    Out("\"ClusterID\" : " + std::to_string(h.cluster_id()) + "\n\"MemberID\" : " + std::to_string(h.member_id()) +
-        "\n\"Revision\" : " + std::to_string(h.revision()) + "\n\"RaftTerm\" : " + std::to_string(h.raft_term()) +
-        "\n");
+    Out("\"ClusterID\" : " + std::to_string(h.cluster_id()) + "\n\"MemberID\" : " +
+        std::to_string(h.member_id()) + "\n\"Revision\" : " + std::to_string(h.revision()) +
+        "\n\"RaftTerm\" : " + std::to_string(h.raft_term()) + "\n");
   }
   static void KV(const std::string& pfx, const mvccpb::KeyValue& kv) {
-    Out("\"" + pfx + "Key\" : " + GoQuote(kv.key()) + "\n\"" + pfx + "CreateRevision\" : " +
-        std::to_string(kv.create_revision()) + "\n\"" + pfx + "ModRevision\" : " + std::to_string(kv.mod_revision()) +
-        "\n\"" + pfx + "Version\" : " + std::to_string(kv.version()) + "\n\"" + pfx + "Value\" : " +
-        GoQuote(kv.value()) + "\n\"" + pfx + "Lease\" : " + std::to_string(kv.lease()) + "\n");
+    Out("\"" + pfx + "Key\" : " + GoQuote(kv.key()) + "\n\"" + pfx +
+        "CreateRevision\" : " + std::to_string(kv.create_revision()) + "\n\"" + pfx +
+        "ModRevision\" : " + std::to_string(kv.mod_revision()) + "\n\"" + pfx +
+        "Version\" : " + std::to_string(kv.version()) + "\n\"" + pfx + "Value\" : " + GoQuote(kv.value()) +
+        "\n\"" + pfx + "Lease\" : " + std::to_string(kv.lease()) + "\n");
   }
 };
 

@@ -71,7 +71,8 @@ class JsonPrinter : public Printer {
       s += "null";
     } else {
       s += "[";
-      for (int i = 0; i < r.leases_size(); ++i) s += (i ? ",{\"id\":" : "{\"id\":") + Num(r.leases(i).id()) + "}";
+      for (int i = 0; i < r.leases_size(); ++i)
+        s += (i ? ",{\"id\":" : "{\"id\":") + Num(r.leases(i).id()) + "}";
       s += "]";
     }
     Out(s + "}\n");
@@ -80,7 +81,8 @@ class JsonPrinter : public Printer {
     if (!hex_) return Rpc(r);
     // printMemberListWithHexJSON (3.5): IDs as hex strings, hand-written (names unescaped).
     std::string s = "{\"header\":{\"cluster_id\":\"" + Hex(r.header().cluster_id()) + "\",\"member_id\":\"" +
-                    Hex(r.header().member_id()) + "\",\"raft_term\":" + std::to_string(r.header().raft_term()) + "}";
+                    Hex(r.header().member_id()) +
+                    "\",\"raft_term\":" + std::to_string(r.header().raft_term()) + "}";
     for (int i = 0; i < r.members_size(); ++i) {
       const auto& m = r.members(i);
       s += i == 0 ? ",\"members\":[{\"ID\":\"" : ",{\"ID\":\"";

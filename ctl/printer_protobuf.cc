@@ -18,7 +18,9 @@ class ProtobufPrinter : public Printer {
     Rpc(w);
   }
   void Grant(const etcdserverpb::LeaseGrantResponse&) override { NoMarshal("v3.LeaseGrantResponse"); }
-  void KeepAlive(const etcdserverpb::LeaseKeepAliveResponse&) override { NoMarshal("v3.LeaseKeepAliveResponse"); }
+  void KeepAlive(const etcdserverpb::LeaseKeepAliveResponse&) override {
+    NoMarshal("v3.LeaseKeepAliveResponse");
+  }
   void TimeToLive(const etcdserverpb::LeaseTimeToLiveResponse&, bool) override {
     NoMarshal("*v3.LeaseTimeToLiveResponse");
   }

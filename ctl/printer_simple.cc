@@ -20,7 +20,8 @@ std::string Printf(const char* fmt, unsigned long long a, long long b = 0) {
 }
 
 std::string PermRange(const std::string& key, const std::string& end) {
-  std::string s = end != std::string("\0", 1) ? "\t[" + key + ", " + end + ")" : "\t[" + key + ", <open ended>";
+  std::string s =
+      end != std::string("\0", 1) ? "\t[" + key + ", " + end + ")" : "\t[" + key + ", <open ended>";
   // clientv3.GetPrefixRangeEnd(key) == end
   std::string pe = key;
   while (!pe.empty() && static_cast<unsigned char>(pe.back()) == 0xff) pe.pop_back();
@@ -79,7 +80,8 @@ class SimplePrinter : public Printer {
     Out(Printf("lease %016llx revoked\n", static_cast<unsigned long long>(id)));
   }
   void KeepAlive(const etcdserverpb::LeaseKeepAliveResponse& r) override {
-    Out(Printf("lease %016llx keepalived with TTL(%lld)\n", static_cast<unsigned long long>(r.id()), r.ttl()));
+    Out(Printf("lease %016llx keepalived with TTL(%lld)\n", static_cast<unsigned long long>(r.id()),
+               r.ttl()));
   }
   void TimeToLive(const etcdserverpb::LeaseTimeToLiveResponse& r, bool keys) override {
     if (r.grantedttl() == 0 && r.ttl() == -1) {
@@ -138,7 +140,8 @@ class SimplePrinter : public Printer {
       if (h.error.empty()) {
         Out(h.ep + " is healthy: successfully committed proposal: took = " + h.took + "\n");
       } else {
-        std::fprintf(stderr, "%s is unhealthy: failed to commit proposal: %s\n", h.ep.c_str(), h.error.c_str());
+        std::fprintf(stderr, "%s is unhealthy: failed to commit proposal: %s\n", h.ep.c_str(),
+                     h.error.c_str());
       }
     }
   }
@@ -164,8 +167,10 @@ class SimplePrinter : public Printer {
     std::string s = "Role " + role + "\nKV Read:\n";
     auto perms = [&](bool want_read) {
       for (const auto& p : r.perm()) {
-        const bool read = p.permtype() == authpb::Permission::READ || p.permtype() == authpb::Permission::READWRITE;
-        const bool write = p.permtype() == authpb::Permission::WRITE || p.permtype() == authpb::Permission::READWRITE;
+        const bool read =
+            p.permtype() == authpb::Permission::READ || p.permtype() == authpb::Permission::READWRITE;
+        const bool write =
+            p.permtype() == authpb::Permission::WRITE || p.permtype() == authpb::Permission::READWRITE;
         if (want_read ? !read : !write) continue;
         s += p.range_end().empty() ? "\t" + p.key() + "\n" : PermRange(p.key(), p.range_end());
       }
@@ -181,7 +186,8 @@ class SimplePrinter : public Printer {
   void RoleList(const etcdserverpb::AuthRoleListResponse& r) override {
     for (const auto& role : r.roles()) Out(role + "\n");
   }
-  void RoleGrantPermission(const std::string& role, const etcdserverpb::AuthRoleGrantPermissionResponse&) override {
+  void RoleGrantPermission(const std::string& role,
+                           const etcdserverpb::AuthRoleGrantPermissionResponse&) override {
     Out("Role " + role + " updated\n");
   }
   void RoleRevokePermission(const std::string& role, const std::string& key, const std::string& end,
@@ -202,7 +208,9 @@ class SimplePrinter : public Printer {
     for (const auto& role : r.roles()) s += " " + role;
     Out(s + "\n");
   }
-  void UserChangePassword(const etcdserverpb::AuthUserChangePasswordResponse&) override { Out("Password updated\n"); }
+  void UserChangePassword(const etcdserverpb::AuthUserChangePasswordResponse&) override {
+    Out("Password updated\n");
+  }
   void UserGrantRole(const std::string& user, const std::string& role,
                      const etcdserverpb::AuthUserGrantRoleResponse&) override {
     Out("Role " + role + " is granted to user " + user + "\n");
@@ -230,8 +238,8 @@ class SimplePrinter : public Printer {
   }
   void MemberDone(uint64_t id, const char* what, const etcdserverpb::ResponseHeader& h) {
     char buf[128];
-    std::snprintf(buf, sizeof buf, "Member %16llx %s cluster %16llx\n", static_cast<unsigned long long>(id), what,
-                  static_cast<unsigned long long>(h.cluster_id()));
+    std::snprintf(buf, sizeof buf, "Member %16llx %s cluster %16llx\n", static_cast<unsigned long long>(id),
+                  what, static_cast<unsigned long long>(h.cluster_id()));
     Out(buf);
   }
   void Rows(const std::vector<std::vector<std::string>>& rows) {

@@ -63,9 +63,9 @@ TEST(Flags, PflagForms) {
   fs.StringSlice("endpoints", &eps, {"127.0.0.1:2379"}, "");
   std::vector<std::string> pos;
   std::string err;
-  ASSERT_TRUE(fs.Parse({"foo", "--prefix", "-wjson", "--limit=3", "--dial-timeout", "1.5s", "--endpoints=a,b", "--",
-                        "--x"},
-                       &pos, &err))
+  ASSERT_TRUE(fs.Parse(
+      {"foo", "--prefix", "-wjson", "--limit=3", "--dial-timeout", "1.5s", "--endpoints=a,b", "--", "--x"},
+      &pos, &err))
       << err;
   EXPECT_TRUE(b);
   EXPECT_EQ(w, "json");
@@ -76,7 +76,8 @@ TEST(Flags, PflagForms) {
   EXPECT_FALSE(fs.Parse({"--bogus"}, &pos, &err));
   EXPECT_EQ(err, "unknown flag: --bogus");
   EXPECT_FALSE(fs.Parse({"--limit=x"}, &pos, &err));
-  EXPECT_EQ(err, "invalid argument \"x\" for \"--limit\" flag: strconv.ParseInt: parsing \"x\": invalid syntax");
+  EXPECT_EQ(err,
+            "invalid argument \"x\" for \"--limit\" flag: strconv.ParseInt: parsing \"x\": invalid syntax");
 }
 
 }  // namespace

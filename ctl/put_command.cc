@@ -22,7 +22,8 @@ void DefinePutFlags(FlagSet* fs) {
 }
 
 etcdserverpb::PutRequest PutRequestFromArgs(const std::vector<std::string>& args) {
-  if (args.empty()) ExitWithError(kExitBadArgs, "put command needs 1 argument and input from stdin or 2 arguments");
+  if (args.empty())
+    ExitWithError(kExitBadArgs, "put command needs 1 argument and input from stdin or 2 arguments");
   if (o.ignore_value && args.size() > 1) {
     ExitWithError(kExitBadArgs, "put command needs only 1 argument when 'ignore-value' is set");
   }

@@ -32,7 +32,8 @@ void DefineRevoke(FlagSet* fs) {
 std::pair<std::string, std::string> PermRange(const std::vector<std::string>& args) {
   std::string key = args[0], end;
   if (key.empty()) {
-    if (perm_prefix && perm_from_key) ExitWithError(kExitBadArgs, "--from-key and --prefix flags are mutually exclusive");
+    if (perm_prefix && perm_from_key)
+      ExitWithError(kExitBadArgs, "--from-key and --prefix flags are mutually exclusive");
     key = std::string("\0", 1);
     if (perm_prefix || perm_from_key) end = std::string("\0", 1);
     return {key, end};
@@ -51,27 +52,32 @@ std::pair<std::string, std::string> PermRange(const std::vector<std::string>& ar
 }
 
 int Add(Context& ctx) {
-  if (ctx.args.size() != 1) ExitWithError(kExitBadArgs, "role add command requires role name as its argument");
+  if (ctx.args.size() != 1)
+    ExitWithError(kExitBadArgs, "role add command requires role name as its argument");
   etcdserverpb::AuthRoleAddRequest req;
   req.set_name(ctx.args[0]);
-  ctx.display().RoleAdd(ctx.args[0], Call(ctx, &etcdserverpb::Auth::Stub::RoleAdd, req, client::Idempotence::kMutable));
+  ctx.display().RoleAdd(ctx.args[0],
+                        Call(ctx, &etcdserverpb::Auth::Stub::RoleAdd, req, client::Idempotence::kMutable));
   return kExitSuccess;
 }
 
 int Delete(Context& ctx) {
-  if (ctx.args.size() != 1) ExitWithError(kExitBadArgs, "role delete command requires role name as its argument");
+  if (ctx.args.size() != 1)
+    ExitWithError(kExitBadArgs, "role delete command requires role name as its argument");
   etcdserverpb::AuthRoleDeleteRequest req;
   req.set_role(ctx.args[0]);
-  ctx.display().RoleDelete(ctx.args[0],
-                           Call(ctx, &etcdserverpb::Auth::Stub::RoleDelete, req, client::Idempotence::kMutable));
+  ctx.display().RoleDelete(
+      ctx.args[0], Call(ctx, &etcdserverpb::Auth::Stub::RoleDelete, req, client::Idempotence::kMutable));
   return kExitSuccess;
 }
 
 int Get(Context& ctx) {
-  if (ctx.args.size() != 1) ExitWithError(kExitBadArgs, "role get command requires role name as its argument");
+  if (ctx.args.size() != 1)
+    ExitWithError(kExitBadArgs, "role get command requires role name as its argument");
   etcdserverpb::AuthRoleGetRequest req;
   req.set_role(ctx.args[0]);
-  ctx.display().RoleGet(ctx.args[0], Call(ctx, &etcdserverpb::Auth::Stub::RoleGet, req, client::Idempotence::kImmutable));
+  ctx.display().RoleGet(ctx.args[0],
+                        Call(ctx, &etcdserverpb::Auth::Stub::RoleGet, req, client::Idempotence::kImmutable));
   return kExitSuccess;
 }
 
@@ -90,21 +96,23 @@ int Grant(Context& ctx) {
   std::string type = ctx.args[1];
   for (char& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   authpb::Permission::Type perm;
-  if (!authpb::Permission::Type_Parse(type, &perm)) ExitWithError(kExitBadArgs, "invalid permission type: " + ctx.args[1]);
+  if (!authpb::Permission::Type_Parse(type, &perm))
+    ExitWithError(kExitBadArgs, "invalid permission type: " + ctx.args[1]);
   const auto [key, end] = PermRange({ctx.args.begin() + 2, ctx.args.end()});
   etcdserverpb::AuthRoleGrantPermissionRequest req;
   req.set_name(ctx.args[0]);
   req.mutable_perm()->set_permtype(perm);
   req.mutable_perm()->set_key(key);
   req.mutable_perm()->set_range_end(end);
-  ctx.display().RoleGrantPermission(
-      ctx.args[0], Call(ctx, &etcdserverpb::Auth::Stub::RoleGrantPermission, req, client::Idempotence::kMutable));
+  ctx.display().RoleGrantPermission(ctx.args[0], Call(ctx, &etcdserverpb::Auth::Stub::RoleGrantPermission,
+                                                      req, client::Idempotence::kMutable));
   return kExitSuccess;
 }
 
 int Revoke(Context& ctx) {
   if (ctx.args.size() < 2) {
-    ExitWithError(kExitBadArgs, "role revoke-permission command requires role name and key [endkey] as its argument");
+    ExitWithError(kExitBadArgs,
+                  "role revoke-permission command requires role name and key [endkey] as its argument");
   }
   const auto [key, end] = PermRange({ctx.args.begin() + 1, ctx.args.end()});
   etcdserverpb::AuthRoleRevokePermissionRequest req;
@@ -126,8 +134,8 @@ std::vector<Command> RoleCommands() {
           {"role list", "list", "Lists all roles", nullptr, List},
           {"role grant-permission", "grant-permission [options] <role name> <permission type> <key> [endkey]",
            "Grants a key to a role", DefineGrant, Grant},
-          {"role revoke-permission", "revoke-permission <role name> <key> [endkey]", "Revokes a key from a role",
-           DefineRevoke, Revoke}};
+          {"role revoke-permission", "revoke-permission <role name> <key> [endkey]",
+           "Revokes a key from a role", DefineRevoke, Revoke}};
 }
 
 }  // namespace cairn::ctl

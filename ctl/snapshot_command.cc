@@ -16,7 +16,8 @@ namespace cairn::ctl {
 namespace {
 
 void Log(const std::string& msg, const std::string& fields) {
-  std::fprintf(stderr, "{\"level\":\"info\",\"ts\":\"%s\",\"caller\":\"snapshot/v3_snapshot.go\",\"msg\":\"%s\"%s}\n",
+  std::fprintf(stderr,
+               "{\"level\":\"info\",\"ts\":\"%s\",\"caller\":\"snapshot/v3_snapshot.go\",\"msg\":\"%s\"%s}\n",
                ZapTimestamp().c_str(), msg.c_str(), fields.c_str());
 }
 
@@ -26,16 +27,19 @@ int Save(Context& ctx) {
   if (ctx.g.endpoints.size() != 1) {
     std::string list = "[";
     for (size_t i = 0; i < ctx.g.endpoints.size(); ++i) list += (i ? " " : "") + ctx.g.endpoints[i];
-    ExitWithError(kExitInterrupted, "snapshot must be requested to one selected node, not multiple " + list + "]");
+    ExitWithError(kExitInterrupted,
+                  "snapshot must be requested to one selected node, not multiple " + list + "]");
   }
   // Without --command-timeout the save has no deadline.
-  const auto deadline = ctx.flags.Changed("command-timeout") ? ctx.CommandDeadline()
-                                                             : client::Clock::now() + std::chrono::hours(24 * 365);
+  const auto deadline = ctx.flags.Changed("command-timeout")
+                            ? ctx.CommandDeadline()
+                            : client::Clock::now() + std::chrono::hours(24 * 365);
   client::Client& c = ctx.Client();
   const std::string part = path + ".part";
   const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {
-    ExitWithError(kExitInterrupted, "could not open " + part + " (open " + part + ": " + std::strerror(errno) + ")");
+    ExitWithError(kExitInterrupted,
+                  "could not open " + part + " (open " + part + ": " + std::strerror(errno) + ")");
   }
   Log("created temporary db file", ",\"path\":\"" + part + "\"");
   const int i = c.PickReady(deadline);
@@ -72,7 +76,8 @@ int Save(Context& ctx) {
   Log("fetched snapshot", ",\"endpoint\":\"" + ctx.g.endpoints[0] + "\",\"size\":\"" +
                               HumanizeBytes(static_cast<uint64_t>(size)) + "\"");
   if (::rename(part.c_str(), path.c_str()) != 0) {
-    ExitWithError(kExitInterrupted, "could not rename " + part + " to " + path + " (" + std::strerror(errno) + ")");
+    ExitWithError(kExitInterrupted,
+                  "could not rename " + part + " to " + path + " (" + std::strerror(errno) + ")");
   }
   Log("saved", ",\"path\":\"" + path + "\"");
   Out("Snapshot saved at " + path + "\n");
@@ -93,9 +98,10 @@ int Restore(Context& ctx) {
 }  // namespace
 
 std::vector<Command> SnapshotCommands() {
-  return {{"snapshot save", "save <filename>", "Stores an etcd node backend snapshot to a given file", nullptr, Save},
-          {"snapshot status", "status <filename>", "[deprecated] Gets backend snapshot status of a given file", nullptr,
-           Status, true},
+  return {{"snapshot save", "save <filename>", "Stores an etcd node backend snapshot to a given file",
+           nullptr, Save},
+          {"snapshot status", "status <filename>",
+           "[deprecated] Gets backend snapshot status of a given file", nullptr, Status, true},
           {"snapshot restore", "restore <filename> [options]",
            "[deprecated] Restores an etcd member snapshot to an etcd directory", nullptr, Restore, true}};
 }

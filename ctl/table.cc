@@ -67,7 +67,8 @@ std::string Pad(const std::string& s, size_t width, bool centre) {
 
 }  // namespace
 
-std::string RenderTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+std::string RenderTable(const std::vector<std::string>& header,
+                        const std::vector<std::vector<std::string>>& rows) {
   const size_t n = header.size();
   std::vector<std::vector<std::string>> head(n);
   std::vector<size_t> widths(n, 0);

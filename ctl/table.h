@@ -9,6 +9,7 @@
 
 namespace cairn::ctl {
 
-std::string RenderTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
+std::string RenderTable(const std::vector<std::string>& header,
+                        const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace cairn::ctl

@@ -10,7 +10,9 @@ namespace {
 
 bool interactive = false;
 
-void Define(FlagSet* fs) { fs->Bool("interactive", &interactive, false, "Input transaction in interactive mode", 'i'); }
+void Define(FlagSet* fs) {
+  fs->Bool("interactive", &interactive, false, "Input transaction in interactive mode", 'i');
+}
 
 void Prompt(const char* s) {
   if (interactive) Out(std::string(s) + "\n");
@@ -86,8 +88,8 @@ etcdserverpb::Compare ParseCompare(const std::string& line) {
     }
   }
   if (n != 3) {
-    ExitWithError(kExitInvalidInput, "malformed comparison: " + line + "; got " + target + "(" + GoQuoteArg(key) +
-                                         ") " + op + " " + GoQuoteArg(val));
+    ExitWithError(kExitInvalidInput, "malformed comparison: " + line + "; got " + target + "(" +
+                                         GoQuoteArg(key) + ") " + op + " " + GoQuoteArg(val));
   }
   etcdserverpb::Compare cmp;
   cmp.set_key(key);
@@ -142,15 +144,18 @@ etcdserverpb::RequestOp ParseOp(const std::string& line) {
   etcdserverpb::RequestOp op;
   if (cmd == "get") {
     DefineGetFlags(&fs);
-    if (!fs.Parse(args, &positional, &error)) ExitWithError(kExitInvalidInput, "invalid txn request: " + line);
+    if (!fs.Parse(args, &positional, &error))
+      ExitWithError(kExitInvalidInput, "invalid txn request: " + line);
     *op.mutable_request_range() = GetRequestFromArgs(positional);
   } else if (cmd == "put") {
     DefinePutFlags(&fs);
-    if (!fs.Parse(args, &positional, &error)) ExitWithError(kExitInvalidInput, "invalid txn request: " + line);
+    if (!fs.Parse(args, &positional, &error))
+      ExitWithError(kExitInvalidInput, "invalid txn request: " + line);
     *op.mutable_request_put() = PutRequestFromArgs(positional);
   } else if (cmd == "del") {
     DefineDelFlags(&fs);
-    if (!fs.Parse(args, &positional, &error)) ExitWithError(kExitInvalidInput, "invalid txn request: " + line);
+    if (!fs.Parse(args, &positional, &error))
+      ExitWithError(kExitInvalidInput, "invalid txn request: " + line);
     *op.mutable_request_delete_range() = DelRequestFromArgs(positional);
   } else {
     ExitWithError(kExitInvalidInput, "invalid txn request: " + line);
@@ -181,8 +186,9 @@ int Run(Context& ctx) {
   ReadSection([&](const std::string& l) { *req.add_failure() = ParseOp(l); });
   etcdserverpb::TxnResponse resp;
   // txn.Commit uses context.Background(): no command timeout.
-  const Status s = c.Unary(&etcdserverpb::KV::Stub::Txn, req, &resp,
-                           client::Clock::now() + std::chrono::hours(24 * 365), client::Idempotence::kMutable);
+  const Status s =
+      c.Unary(&etcdserverpb::KV::Stub::Txn, req, &resp, client::Clock::now() + std::chrono::hours(24 * 365),
+              client::Idempotence::kMutable);
   if (!s.ok()) ExitWithError(kExitError, s.message());
   ctx.display().Txn(resp);
   return kExitSuccess;

@@ -41,13 +41,17 @@ void DefineAdd(FlagSet* fs) {
   fs->String("new-user-password", &password_flag, "", "Supply password from the command line flag");
   fs->Bool("no-password", &no_password, false, "Create a user without password (CN based auth only)");
 }
-void DefineGet(FlagSet* fs) { fs->Bool("detail", &show_detail, false, "Show permissions of roles granted to the user"); }
+void DefineGet(FlagSet* fs) {
+  fs->Bool("detail", &show_detail, false, "Show permissions of roles granted to the user");
+}
 void DefinePasswd(FlagSet* fs) {
-  fs->Bool("interactive", &interactive, true, "If true, read password from stdin instead of interactive terminal");
+  fs->Bool("interactive", &interactive, true,
+           "If true, read password from stdin instead of interactive terminal");
 }
 
 int Add(Context& ctx) {
-  if (ctx.args.size() != 1) ExitWithError(kExitBadArgs, "user add command requires user name as its argument");
+  if (ctx.args.size() != 1)
+    ExitWithError(kExitBadArgs, "user add command requires user name as its argument");
   etcdserverpb::AuthUserAddRequest req;
   std::string user = ctx.args[0], password;
   if (no_password) {
@@ -66,21 +70,24 @@ int Add(Context& ctx) {
   }
   req.set_name(user);
   req.set_password(password);
-  ctx.display().UserAdd(user, Call(ctx, &etcdserverpb::Auth::Stub::UserAdd, req, client::Idempotence::kMutable));
+  ctx.display().UserAdd(user,
+                        Call(ctx, &etcdserverpb::Auth::Stub::UserAdd, req, client::Idempotence::kMutable));
   return kExitSuccess;
 }
 
 int Delete(Context& ctx) {
-  if (ctx.args.size() != 1) ExitWithError(kExitBadArgs, "user delete command requires user name as its argument");
+  if (ctx.args.size() != 1)
+    ExitWithError(kExitBadArgs, "user delete command requires user name as its argument");
   etcdserverpb::AuthUserDeleteRequest req;
   req.set_name(ctx.args[0]);
-  ctx.display().UserDelete(ctx.args[0],
-                           Call(ctx, &etcdserverpb::Auth::Stub::UserDelete, req, client::Idempotence::kMutable));
+  ctx.display().UserDelete(
+      ctx.args[0], Call(ctx, &etcdserverpb::Auth::Stub::UserDelete, req, client::Idempotence::kMutable));
   return kExitSuccess;
 }
 
 int Get(Context& ctx) {
-  if (ctx.args.size() != 1) ExitWithError(kExitBadArgs, "user get command requires user name as its argument");
+  if (ctx.args.size() != 1)
+    ExitWithError(kExitBadArgs, "user get command requires user name as its argument");
   etcdserverpb::AuthUserGetRequest req;
   req.set_name(ctx.args[0]);
   const auto resp = Call(ctx, &etcdserverpb::Auth::Stub::UserGet, req, client::Idempotence::kImmutable);
@@ -93,7 +100,8 @@ int Get(Context& ctx) {
     Out("\n");
     etcdserverpb::AuthRoleGetRequest rreq;
     rreq.set_role(role);
-    ctx.display().RoleGet(role, Call(ctx, &etcdserverpb::Auth::Stub::RoleGet, rreq, client::Idempotence::kImmutable));
+    ctx.display().RoleGet(
+        role, Call(ctx, &etcdserverpb::Auth::Stub::RoleGet, rreq, client::Idempotence::kImmutable));
   }
   return kExitSuccess;
 }
@@ -106,7 +114,8 @@ int List(Context& ctx) {
 }
 
 int Passwd(Context& ctx) {
-  if (ctx.args.size() != 1) ExitWithError(kExitBadArgs, "user passwd command requires user name as its argument");
+  if (ctx.args.size() != 1)
+    ExitWithError(kExitBadArgs, "user passwd command requires user name as its argument");
   etcdserverpb::AuthUserChangePasswordRequest req;
   req.set_name(ctx.args[0]);
   req.set_password(interactive ? AskTwice(ctx.args[0]) : ScanWord());
@@ -122,8 +131,9 @@ int GrantRole(Context& ctx) {
   etcdserverpb::AuthUserGrantRoleRequest req;
   req.set_user(ctx.args[0]);
   req.set_role(ctx.args[1]);
-  ctx.display().UserGrantRole(ctx.args[0], ctx.args[1],
-                              Call(ctx, &etcdserverpb::Auth::Stub::UserGrantRole, req, client::Idempotence::kMutable));
+  ctx.display().UserGrantRole(
+      ctx.args[0], ctx.args[1],
+      Call(ctx, &etcdserverpb::Auth::Stub::UserGrantRole, req, client::Idempotence::kMutable));
   return kExitSuccess;
 }
 
@@ -135,7 +145,8 @@ int RevokeRole(Context& ctx) {
   req.set_name(ctx.args[0]);
   req.set_role(ctx.args[1]);
   ctx.display().UserRevokeRole(
-      ctx.args[0], ctx.args[1], Call(ctx, &etcdserverpb::Auth::Stub::UserRevokeRole, req, client::Idempotence::kMutable));
+      ctx.args[0], ctx.args[1],
+      Call(ctx, &etcdserverpb::Auth::Stub::UserRevokeRole, req, client::Idempotence::kMutable));
   return kExitSuccess;
 }
 
@@ -147,7 +158,8 @@ std::vector<Command> UserCommands() {
           {"user get", "get <user name> [options]", "Gets detailed information of a user", DefineGet, Get},
           {"user list", "list", "Lists all users", nullptr, List},
           {"user passwd", "passwd <user name> [options]", "Changes password of user", DefinePasswd, Passwd},
-          {"user grant-role", "grant-role <user name> <role name>", "Grants a role to a user", nullptr, GrantRole},
+          {"user grant-role", "grant-role <user name> <role name>", "Grants a role to a user", nullptr,
+           GrantRole},
           {"user revoke-role", "revoke-role <user name> <role name>", "Revokes a role from a user", nullptr,
            RevokeRole}};
 }

@@ -29,7 +29,10 @@ bool ParseHexInt64(const std::string& s, int64_t* out) {
   unsigned long long v = 0;
   for (; i < s.size(); ++i) {
     const char c = s[i];
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : -1;
     if (d < 0) return false;
     if (v > (~0ULL >> 4)) return false;
     v = v * 16 + static_cast<unsigned>(d);
@@ -68,7 +71,9 @@ std::vector<std::string> Argify(const std::string& line) {
   // regexp `"(?:[^"\\]|\\.)*"|'[^']*'|[^'"\s]\S*[^'"\s]?`, then unquoting.
   std::vector<std::string> out;
   size_t i = 0;
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  };
   while (i < line.size()) {
     const char c = line[i];
     if (c == '"') {

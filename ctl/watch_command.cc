@@ -31,7 +31,8 @@ void Define(FlagSet* fs) {
   fs->Bool("prefix", &o.prefix, false, "Watch on a prefix if prefix is set");
   fs->Int("rev", &o.rev, 0, "Revision to start watching");
   fs->Bool("prev-kv", &o.prev_kv, false, "get the previous key-value pair before the event happens");
-  fs->Bool("progress-notify", &o.progress_notify, false, "get periodic watch progress notification from server");
+  fs->Bool("progress-notify", &o.progress_notify, false,
+           "get periodic watch progress notification from server");
 }
 
 void RunExec(const std::vector<std::string>& exec_args, const etcdserverpb::WatchResponse& resp) {
@@ -40,7 +41,8 @@ void RunExec(const std::vector<std::string>& exec_args, const etcdserverpb::Watc
     const pid_t pid = fork();
     if (pid == 0) {
       setenv("ETCD_WATCH_REVISION", std::to_string(resp.header().revision()).c_str(), 1);
-      setenv("ETCD_WATCH_EVENT_TYPE", GoQuoteArg(ev.type() == mvccpb::Event::PUT ? "PUT" : "DELETE").c_str(), 1);
+      setenv("ETCD_WATCH_EVENT_TYPE", GoQuoteArg(ev.type() == mvccpb::Event::PUT ? "PUT" : "DELETE").c_str(),
+             1);
       setenv("ETCD_WATCH_KEY", GoQuoteArg(ev.kv().key()).c_str(), 1);
       setenv("ETCD_WATCH_VALUE", GoQuoteArg(ev.kv().value()).c_str(), 1);
       std::vector<char*> argv;
@@ -63,7 +65,8 @@ void RunExec(const std::vector<std::string>& exec_args, const etcdserverpb::Watc
 }
 
 // Watches until the server cancels it; returns when the watch ends.
-void WatchLoop(Context& ctx, etcdserverpb::WatchCreateRequest create, const std::vector<std::string>& exec_args) {
+void WatchLoop(Context& ctx, etcdserverpb::WatchCreateRequest create,
+               const std::vector<std::string>& exec_args) {
   client::Client& c = ctx.Client();
   for (;;) {
     const int i = c.PickReady(client::Clock::now() + std::chrono::hours(24 * 365));
@@ -84,9 +87,10 @@ void WatchLoop(Context& ctx, etcdserverpb::WatchCreateRequest create, const std:
       if (resp.created() && resp.events_size() == 0 && !resp.canceled()) continue;
       std::lock_guard<std::mutex> lock(out_mu);
       if (resp.canceled()) {
-        std::string why = resp.compact_revision() != 0 ? "etcdserver: mvcc: required revision has been compacted"
-                          : !resp.cancel_reason().empty() ? resp.cancel_reason()
-                                                          : "etcdserver: mvcc: required revision is a future revision";
+        std::string why =
+            resp.compact_revision() != 0    ? "etcdserver: mvcc: required revision has been compacted"
+            : !resp.cancel_reason().empty() ? resp.cancel_reason()
+                                            : "etcdserver: mvcc: required revision is a future revision";
         std::fprintf(stderr, "watch was canceled (%s)\n", why.c_str());
       }
       const bool progress = resp.events_size() == 0 && !resp.canceled() && !resp.created() &&
@@ -94,7 +98,8 @@ void WatchLoop(Context& ctx, etcdserverpb::WatchCreateRequest create, const std:
       if (progress) Out("progress notify: " + std::to_string(resp.header().revision()) + "\n");
       ctx.display().Watch(resp);
       if (!exec_args.empty()) RunExec(exec_args, resp);
-      if (resp.events_size() > 0) create.set_start_revision(resp.events(resp.events_size() - 1).kv().mod_revision() + 1);
+      if (resp.events_size() > 0)
+        create.set_start_revision(resp.events(resp.events_size() - 1).kv().mod_revision() + 1);
       if (resp.canceled()) {
         gctx.TryCancel();
         return;
@@ -188,7 +193,8 @@ int Run(Context& ctx) {
   const char* r = std::getenv("ETCDCTL_WATCH_RANGE_END");
   const std::string env_key = k ? k : "", env_range = r ? r : "";
   if (env_key.empty() && !env_range.empty()) {
-    ExitWithError(kExitBadArgs, "ETCDCTL_WATCH_KEY is empty but got ETCDCTL_WATCH_RANGE_END=" + GoQuoteArg(env_range));
+    ExitWithError(kExitBadArgs,
+                  "ETCDCTL_WATCH_KEY is empty but got ETCDCTL_WATCH_RANGE_END=" + GoQuoteArg(env_range));
   }
   if (o.interactive) return Interactive(ctx, env_key, env_range);
   std::vector<std::string> args = ctx.args;
@@ -197,7 +203,8 @@ int Run(Context& ctx) {
     ExitWithError(kExitBadArgs, "bad number of arguments (found separator --, but no commands)");
   }
   if (!env_key.empty()) {
-    if (!args.empty()) ExitWithError(kExitBadArgs, "bad number of arguments (found conflicting environment key)");
+    if (!args.empty())
+      ExitWithError(kExitBadArgs, "bad number of arguments (found conflicting environment key)");
     args.push_back(env_key);
     if (!env_range.empty()) args.push_back(env_range);
   }

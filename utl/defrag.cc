@@ -23,10 +23,11 @@ class Flock {
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       const int e = errno;
       if (e == EWOULDBLOCK) {
-        std::fprintf(stderr,
-                     "waiting for etcd to close and release its lock on \"%s\". To defrag a running etcd instance, "
-                     "omit --data-dir.\n",
-                     path.c_str());
+        std::fprintf(
+            stderr,
+            "waiting for etcd to close and release its lock on \"%s\". To defrag a running etcd instance, "
+            "omit --data-dir.\n",
+            path.c_str());
         return Status::Unavailable(path + " is locked by a running server");
       }
       return Status::FromErrno("flock " + path, e);

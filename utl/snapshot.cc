@@ -38,7 +38,8 @@ int SnapshotCommand(const std::string& sub, const std::vector<std::string>& args
     return 128;
   }
   if (bump) {
-    std::fprintf(stderr, "Error: --bump-revision/--mark-compacted are not supported by this build of etcdutl\n");
+    std::fprintf(stderr,
+                 "Error: --bump-revision/--mark-compacted are not supported by this build of etcdutl\n");
     return 1;
   }
   std::vector<std::string> words = {"snapshot", sub};
