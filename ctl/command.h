@@ -86,6 +86,20 @@ Status EndpointCall(Context& ctx, const std::string& ep,
   return c->UnaryAt(0, method, req, resp, ctx.CommandDeadline());
 }
 
+// context.TODO(): the commands etcdctl runs without a deadline (lease, user, role, txn, watch).
+inline client::Clock::time_point NoDeadline() { return client::Clock::now() + std::chrono::hours(24 * 365); }
+
+// One unary call through ctx's client; a failure ends the process with etcdctl's
+// "Error: <message>" and kExitError.
+template <class Stub, class Req, class Resp>
+Resp MustCall(Context& ctx, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+              const Req& req, client::Clock::time_point deadline, client::Idempotence idem) {
+  Resp resp;
+  const Status s = ctx.Client().Unary(method, req, &resp, deadline, idem);
+  if (!s.ok()) ExitWithError(kExitError, s.message());
+  return resp;
+}
+
 // Every command, grouped by file (commands.cc lists them).
 std::vector<Command> AllCommands();
 

@@ -20,9 +20,6 @@ int64_t LeaseFromArg(const std::string& arg) {
   return id;
 }
 
-// context.TODO(): the lease commands other than grant/revoke have no deadline.
-client::Clock::time_point NoDeadline() { return client::Clock::now() + std::chrono::hours(24 * 365); }
-
 int Grant(Context& ctx) {
   if (ctx.args.size() != 1) ExitWithError(kExitBadArgs, "lease grant command needs TTL argument");
   int64_t ttl = 0;

@@ -18,6 +18,19 @@ std::string Hex(uint64_t v) {
   return buf;
 }
 
+bool Printer::TxnOp(const etcdserverpb::ResponseOp& op) {
+  if (op.has_response_delete_range()) {
+    Del(op.response_delete_range());
+  } else if (op.has_response_put()) {
+    Put(op.response_put());
+  } else if (op.has_response_range()) {
+    Get(op.response_range());
+  } else {
+    return false;
+  }
+  return true;
+}
+
 void Printer::Unsupported() const {
   ExitWithError(kExitBadFeature, name_ + " not supported as output format");
 }

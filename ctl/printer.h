@@ -100,6 +100,8 @@ class Printer {
   virtual bool SetValueOnly() { return false; }
 
  protected:
+  // The Del/Put/Get of one txn response op; false for an op of another kind (nested txn).
+  bool TxnOp(const etcdserverpb::ResponseOp& op);
   // printerRPC: json and protobuf print the whole response; the others do not support it.
   virtual void Rpc(const google::protobuf::Message&) { Unsupported(); }
   [[noreturn]] void Unsupported() const;

@@ -29,15 +29,7 @@ class FieldsPrinter : public Printer {
     Hdr(r.header());
     Out("\"Succeeded\" : " + B(r.succeeded()) + "\n");
     for (const auto& op : r.responses()) {
-      if (op.has_response_delete_range()) {
-        Del(op.response_delete_range());
-      } else if (op.has_response_put()) {
-        Put(op.response_put());
-      } else if (op.has_response_range()) {
-        Get(op.response_range());
-      } else {
-        Out("\"Unknown\" : " + GoQuote(op.ShortDebugString()) + "\n");
-      }
+      if (!TxnOp(op)) Out("\"Unknown\" : " + GoQuote(op.ShortDebugString()) + "\n");
     }
   }
   void Watch(const etcdserverpb::WatchResponse& r) override {

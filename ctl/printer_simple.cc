@@ -55,15 +55,7 @@ class SimplePrinter : public Printer {
     Out(r.succeeded() ? "SUCCESS\n" : "FAILURE\n");
     for (const auto& op : r.responses()) {
       Out("\n");
-      if (op.has_response_delete_range()) {
-        Del(op.response_delete_range());
-      } else if (op.has_response_put()) {
-        Put(op.response_put());
-      } else if (op.has_response_range()) {
-        Get(op.response_range());
-      } else {
-        Out("unexpected response " + op.ShortDebugString() + "\n");
-      }
+      if (!TxnOp(op)) Out("unexpected response " + op.ShortDebugString() + "\n");
     }
   }
   void Watch(const etcdserverpb::WatchResponse& r) override {

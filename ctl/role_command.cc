@@ -6,17 +6,6 @@ namespace {
 
 bool perm_prefix = false, perm_from_key = false;
 
-client::Clock::time_point NoDeadline() { return client::Clock::now() + std::chrono::hours(24 * 365); }
-
-template <class Req, class Resp>
-Resp Call(Context& ctx, grpc::Status (etcdserverpb::Auth::Stub::*m)(grpc::ClientContext*, const Req&, Resp*),
-          const Req& req, client::Idempotence idem) {
-  Resp resp;
-  const Status s = ctx.Client().Unary(m, req, &resp, NoDeadline(), idem);  // context.TODO()
-  if (!s.ok()) ExitWithError(kExitError, s.message());
-  return resp;
-}
-
 void DefineGrant(FlagSet* fs) {
   fs->Bool("prefix", &perm_prefix, false, "grant a prefix permission");
   fs->Bool("from-key", &perm_from_key, false,
@@ -56,8 +45,8 @@ int Add(Context& ctx) {
     ExitWithError(kExitBadArgs, "role add command requires role name as its argument");
   etcdserverpb::AuthRoleAddRequest req;
   req.set_name(ctx.args[0]);
-  ctx.display().RoleAdd(ctx.args[0],
-                        Call(ctx, &etcdserverpb::Auth::Stub::RoleAdd, req, client::Idempotence::kMutable));
+  ctx.display().RoleAdd(ctx.args[0], MustCall(ctx, &etcdserverpb::Auth::Stub::RoleAdd, req, NoDeadline(),
+                                              client::Idempotence::kMutable));
   return kExitSuccess;
 }
 
@@ -66,8 +55,8 @@ int Delete(Context& ctx) {
     ExitWithError(kExitBadArgs, "role delete command requires role name as its argument");
   etcdserverpb::AuthRoleDeleteRequest req;
   req.set_role(ctx.args[0]);
-  ctx.display().RoleDelete(
-      ctx.args[0], Call(ctx, &etcdserverpb::Auth::Stub::RoleDelete, req, client::Idempotence::kMutable));
+  ctx.display().RoleDelete(ctx.args[0], MustCall(ctx, &etcdserverpb::Auth::Stub::RoleDelete, req,
+                                                 NoDeadline(), client::Idempotence::kMutable));
   return kExitSuccess;
 }
 
@@ -76,15 +65,16 @@ int Get(Context& ctx) {
     ExitWithError(kExitBadArgs, "role get command requires role name as its argument");
   etcdserverpb::AuthRoleGetRequest req;
   req.set_role(ctx.args[0]);
-  ctx.display().RoleGet(ctx.args[0],
-                        Call(ctx, &etcdserverpb::Auth::Stub::RoleGet, req, client::Idempotence::kImmutable));
+  ctx.display().RoleGet(ctx.args[0], MustCall(ctx, &etcdserverpb::Auth::Stub::RoleGet, req, NoDeadline(),
+                                              client::Idempotence::kImmutable));
   return kExitSuccess;
 }
 
 int List(Context& ctx) {
   if (!ctx.args.empty()) ExitWithError(kExitBadArgs, "role list command requires no arguments");
-  ctx.display().RoleList(Call(ctx, &etcdserverpb::Auth::Stub::RoleList, etcdserverpb::AuthRoleListRequest(),
-                              client::Idempotence::kImmutable));
+  ctx.display().RoleList(MustCall(ctx, &etcdserverpb::Auth::Stub::RoleList,
+                                  etcdserverpb::AuthRoleListRequest(), NoDeadline(),
+                                  client::Idempotence::kImmutable));
   return kExitSuccess;
 }
 
@@ -104,8 +94,8 @@ int Grant(Context& ctx) {
   req.mutable_perm()->set_permtype(perm);
   req.mutable_perm()->set_key(key);
   req.mutable_perm()->set_range_end(end);
-  ctx.display().RoleGrantPermission(ctx.args[0], Call(ctx, &etcdserverpb::Auth::Stub::RoleGrantPermission,
-                                                      req, client::Idempotence::kMutable));
+  ctx.display().RoleGrantPermission(ctx.args[0], MustCall(ctx, &etcdserverpb::Auth::Stub::RoleGrantPermission,
+                                                          req, NoDeadline(), client::Idempotence::kMutable));
   return kExitSuccess;
 }
 
@@ -119,9 +109,9 @@ int Revoke(Context& ctx) {
   req.set_role(ctx.args[0]);
   req.set_key(key);
   req.set_range_end(end);
-  ctx.display().RoleRevokePermission(
-      ctx.args[0], ctx.args[1], end,
-      Call(ctx, &etcdserverpb::Auth::Stub::RoleRevokePermission, req, client::Idempotence::kMutable));
+  ctx.display().RoleRevokePermission(ctx.args[0], ctx.args[1], end,
+                                     MustCall(ctx, &etcdserverpb::Auth::Stub::RoleRevokePermission, req,
+                                              NoDeadline(), client::Idempotence::kMutable));
   return kExitSuccess;
 }
 

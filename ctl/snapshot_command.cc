@@ -31,9 +31,7 @@ int Save(Context& ctx) {
                   "snapshot must be requested to one selected node, not multiple " + list + "]");
   }
   // Without --command-timeout the save has no deadline.
-  const auto deadline = ctx.flags.Changed("command-timeout")
-                            ? ctx.CommandDeadline()
-                            : client::Clock::now() + std::chrono::hours(24 * 365);
+  const auto deadline = ctx.flags.Changed("command-timeout") ? ctx.CommandDeadline() : NoDeadline();
   client::Client& c = ctx.Client();
   const std::string part = path + ".part";
   const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

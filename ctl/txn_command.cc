@@ -187,8 +187,7 @@ int Run(Context& ctx) {
   etcdserverpb::TxnResponse resp;
   // txn.Commit uses context.Background(): no command timeout.
   const Status s =
-      c.Unary(&etcdserverpb::KV::Stub::Txn, req, &resp, client::Clock::now() + std::chrono::hours(24 * 365),
-              client::Idempotence::kMutable);
+      c.Unary(&etcdserverpb::KV::Stub::Txn, req, &resp, NoDeadline(), client::Idempotence::kMutable);
   if (!s.ok()) ExitWithError(kExitError, s.message());
   ctx.display().Txn(resp);
   return kExitSuccess;

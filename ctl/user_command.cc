@@ -10,17 +10,6 @@ namespace {
 bool interactive = true, no_password = false, show_detail = false;
 std::string password_flag;
 
-client::Clock::time_point NoDeadline() { return client::Clock::now() + std::chrono::hours(24 * 365); }
-
-template <class Req, class Resp>
-Resp Call(Context& ctx, grpc::Status (etcdserverpb::Auth::Stub::*m)(grpc::ClientContext*, const Req&, Resp*),
-          const Req& req, client::Idempotence idem) {
-  Resp resp;
-  const Status s = ctx.Client().Unary(m, req, &resp, NoDeadline(), idem);  // context.TODO()
-  if (!s.ok()) ExitWithError(kExitError, s.message());
-  return resp;
-}
-
 // readPasswordInteractive: asked twice on the terminal without echo.
 std::string AskTwice(const std::string& name) {
   const std::string p1 = AskPasswordPrompt("Password of " + name + ": ");
@@ -70,8 +59,8 @@ int Add(Context& ctx) {
   }
   req.set_name(user);
   req.set_password(password);
-  ctx.display().UserAdd(user,
-                        Call(ctx, &etcdserverpb::Auth::Stub::UserAdd, req, client::Idempotence::kMutable));
+  ctx.display().UserAdd(user, MustCall(ctx, &etcdserverpb::Auth::Stub::UserAdd, req, NoDeadline(),
+                                       client::Idempotence::kMutable));
   return kExitSuccess;
 }
 
@@ -80,8 +69,8 @@ int Delete(Context& ctx) {
     ExitWithError(kExitBadArgs, "user delete command requires user name as its argument");
   etcdserverpb::AuthUserDeleteRequest req;
   req.set_name(ctx.args[0]);
-  ctx.display().UserDelete(
-      ctx.args[0], Call(ctx, &etcdserverpb::Auth::Stub::UserDelete, req, client::Idempotence::kMutable));
+  ctx.display().UserDelete(ctx.args[0], MustCall(ctx, &etcdserverpb::Auth::Stub::UserDelete, req,
+                                                 NoDeadline(), client::Idempotence::kMutable));
   return kExitSuccess;
 }
 
@@ -90,7 +79,8 @@ int Get(Context& ctx) {
     ExitWithError(kExitBadArgs, "user get command requires user name as its argument");
   etcdserverpb::AuthUserGetRequest req;
   req.set_name(ctx.args[0]);
-  const auto resp = Call(ctx, &etcdserverpb::Auth::Stub::UserGet, req, client::Idempotence::kImmutable);
+  const auto resp =
+      MustCall(ctx, &etcdserverpb::Auth::Stub::UserGet, req, NoDeadline(), client::Idempotence::kImmutable);
   if (!show_detail) {
     ctx.display().UserGet(ctx.args[0], resp);
     return kExitSuccess;
@@ -100,16 +90,17 @@ int Get(Context& ctx) {
     Out("\n");
     etcdserverpb::AuthRoleGetRequest rreq;
     rreq.set_role(role);
-    ctx.display().RoleGet(
-        role, Call(ctx, &etcdserverpb::Auth::Stub::RoleGet, rreq, client::Idempotence::kImmutable));
+    ctx.display().RoleGet(role, MustCall(ctx, &etcdserverpb::Auth::Stub::RoleGet, rreq, NoDeadline(),
+                                         client::Idempotence::kImmutable));
   }
   return kExitSuccess;
 }
 
 int List(Context& ctx) {
   if (!ctx.args.empty()) ExitWithError(kExitBadArgs, "user list command requires no arguments");
-  ctx.display().UserList(Call(ctx, &etcdserverpb::Auth::Stub::UserList, etcdserverpb::AuthUserListRequest(),
-                              client::Idempotence::kImmutable));
+  ctx.display().UserList(MustCall(ctx, &etcdserverpb::Auth::Stub::UserList,
+                                  etcdserverpb::AuthUserListRequest(), NoDeadline(),
+                                  client::Idempotence::kImmutable));
   return kExitSuccess;
 }
 
@@ -119,8 +110,8 @@ int Passwd(Context& ctx) {
   etcdserverpb::AuthUserChangePasswordRequest req;
   req.set_name(ctx.args[0]);
   req.set_password(interactive ? AskTwice(ctx.args[0]) : ScanWord());
-  ctx.display().UserChangePassword(
-      Call(ctx, &etcdserverpb::Auth::Stub::UserChangePassword, req, client::Idempotence::kMutable));
+  ctx.display().UserChangePassword(MustCall(ctx, &etcdserverpb::Auth::Stub::UserChangePassword, req,
+                                            NoDeadline(), client::Idempotence::kMutable));
   return kExitSuccess;
 }
 
@@ -131,9 +122,9 @@ int GrantRole(Context& ctx) {
   etcdserverpb::AuthUserGrantRoleRequest req;
   req.set_user(ctx.args[0]);
   req.set_role(ctx.args[1]);
-  ctx.display().UserGrantRole(
-      ctx.args[0], ctx.args[1],
-      Call(ctx, &etcdserverpb::Auth::Stub::UserGrantRole, req, client::Idempotence::kMutable));
+  ctx.display().UserGrantRole(ctx.args[0], ctx.args[1],
+                              MustCall(ctx, &etcdserverpb::Auth::Stub::UserGrantRole, req, NoDeadline(),
+                                       client::Idempotence::kMutable));
   return kExitSuccess;
 }
 
@@ -144,9 +135,9 @@ int RevokeRole(Context& ctx) {
   etcdserverpb::AuthUserRevokeRoleRequest req;
   req.set_name(ctx.args[0]);
   req.set_role(ctx.args[1]);
-  ctx.display().UserRevokeRole(
-      ctx.args[0], ctx.args[1],
-      Call(ctx, &etcdserverpb::Auth::Stub::UserRevokeRole, req, client::Idempotence::kMutable));
+  ctx.display().UserRevokeRole(ctx.args[0], ctx.args[1],
+                               MustCall(ctx, &etcdserverpb::Auth::Stub::UserRevokeRole, req, NoDeadline(),
+                                        client::Idempotence::kMutable));
   return kExitSuccess;
 }
 

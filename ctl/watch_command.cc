@@ -69,7 +69,7 @@ void WatchLoop(Context& ctx, etcdserverpb::WatchCreateRequest create,
                const std::vector<std::string>& exec_args) {
   client::Client& c = ctx.Client();
   for (;;) {
-    const int i = c.PickReady(client::Clock::now() + std::chrono::hours(24 * 365));
+    const int i = c.PickReady(NoDeadline());
     etcdserverpb::Watch::Stub stub(c.channel(static_cast<size_t>(i)));
     grpc::ClientContext gctx;
     c.Prepare(&gctx);
