@@ -2,7 +2,8 @@
 
 1. `member list -w table` and `endpoint status --cluster` equal to Debian's etcdctl on the same
    cluster (IDs need no masking: same members).
-2. Failover: with one of the three endpoints down (listed first), put/get/txn through all three
+2. watch and lease keep-alive keep working across a leader change (the leader they were
+   connected to is killed). Failover: with one of the three endpoints down (listed first), put/get/txn through all three
    endpoints still work; a single-endpoint command to the dead one fails with etcdctl's
    `context deadline exceeded` (exit 1).
 3. The restore runbook: `etcdctl snapshot save` (Cairn's) -> `etcdutl snapshot restore` (Cairn's)
@@ -18,6 +19,8 @@ usage: ctl_cluster_test.py <path to //:cairn>
 import json
 import os
 import re
+import threading
+import time
 import subprocess
 import sys
 import tempfile
@@ -46,6 +49,34 @@ def ctl(binary, endpoints, *args, stdin=""):
                stdin)
 
 
+class Tail:
+    """A long-running command whose stdout lines are collected by a thread."""
+
+    def __init__(self, cmd):
+        self.lines = []
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                     env=cl.CTL_ENV)
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, pred, timeout_s=20):
+        deadline = time.time() + timeout_s
+        while time.time() < deadline:
+            if pred(list(self.lines)):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+        self.thread.join(timeout=10)
+
+
 def main():
     cairn_ctl, cairn_utl = link("etcdctl"), link("etcdutl")
     cairn = cl.server_binary("cairn", sys.argv[1])
@@ -63,6 +94,35 @@ def main():
             ctl(cairn_ctl, eps, "put", "k%02d" % i, "v%d" % i)
         rc, out, err = ctl(cairn_ctl, eps, "endpoint", "hashkv", "--cluster")
         F.expect_eq("endpoint hashkv --cluster lists the three members", (rc, len(out.splitlines())), (0, 3))
+
+        # 2a. watch and lease keep-alive across a leader change: both connected to the leader
+        # first; the leader is killed; the watch resumes on another member without losing or
+        # repeating events, the keep-alive keeps the lease (TTL 4 s) alive.
+        leader = c.wait_leader()
+        order = [leader] + [m for m in c.members if m is not leader]
+        lead_eps = ",".join(m.client_url for m in order)
+        _, out, _ = ctl(cairn_ctl, eps, "lease", "grant", "4")
+        lease = out.split()[1]
+        watch = Tail([cairn_ctl, "--endpoints=" + lead_eps, "watch", "--prefix", "w/"])
+        keep = Tail([cairn_ctl, "--endpoints=" + lead_eps, "lease", "keep-alive", lease])
+        ctl(cl.ETCDCTL, eps, "put", "w/1", "a")
+        F.expect("watch sees the first put", watch.wait_for(lambda ls: "w/1" in ls), watch.lines)
+        c.kill9(leader)
+        rest = [m for m in c.members if m is not leader]
+        c.wait_leader(exclude=leader, members=rest)
+        rest_eps = ",".join(m.client_url for m in rest)
+        for i in range(2, 6):
+            ctl(cl.ETCDCTL, rest_eps, "put", "w/%d" % i, "v%d" % i)
+        F.expect("watch resumes after the leader change",
+                 watch.wait_for(lambda ls: "w/5" in ls, timeout_s=30), watch.lines)
+        time.sleep(6)  # longer than the lease's TTL
+        _, out, _ = ctl(cl.ETCDCTL, rest_eps, "lease", "timetolive", lease)
+        F.expect("keep-alive kept the lease across the leader change", "remaining(" in out, out + str(keep.lines))
+        watch.stop()
+        keep.stop()
+        F.expect_eq("watch: every event exactly once, in order",
+                    [l for l in watch.lines if l.startswith("w/")], ["w/%d" % i for i in range(1, 6)])
+        c.restart(leader)
 
         # 2. Failover: the first endpoint is down.
         dead = c.members[0]
@@ -119,7 +179,7 @@ def main():
         _, after, _ = ctl(cairn_ctl, dst.endpoints(), "get", "", "--prefix", "-w", "json")
         kvs = lambda o: json.loads(o).get("kvs")  # noqa: E731
         F.expect_eq("restored cluster: same keys, values and revisions", kvs(after), kvs(before))
-        F.expect("restored cluster has the history", len(kvs(before) or []) == 22, before[:200])
+        F.expect("restored cluster has the history", len(kvs(before) or []) == 27, before[:200])
         rc, out, _ = ctl(cairn_ctl, dst.endpoints(), "member", "list")
         F.expect_eq("restored cluster has three started members", (rc, out.count(", started, ")), (0, 3))
     F.finish()
