@@ -8,7 +8,7 @@ std::vector<Command> AllCommands() {
   for (auto group :
        {GetCommands, PutCommands, DelCommands, TxnCommands, CompactionCommands, AlarmCommands, DefragCommands,
         EndpointCommands, MoveLeaderCommands, WatchCommands, VersionCommands, LeaseCommands, MemberCommands,
-        SnapshotCommands, AuthCommands, UserCommands, RoleCommands}) {
+        SnapshotCommands, MakeMirrorCommands, AuthCommands, UserCommands, RoleCommands}) {
     for (Command& c : group()) all.push_back(std::move(c));
   }
   return all;

@@ -27,6 +27,7 @@ std::vector<Command> AuthCommands();
 std::vector<Command> UserCommands();
 std::vector<Command> RoleCommands();
 std::vector<Command> MoveLeaderCommands();
+std::vector<Command> MakeMirrorCommands();
 
 // The request a get/put/del command line would send (txn reuses them). They exit like the
 // commands on bad arguments. Define* registers the command's flags on a fresh FlagSet.

@@ -19,6 +19,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e_lib  # noqa: E402
@@ -397,6 +398,28 @@ def check_impl(impl, binary, ctl):
                           ("lease timetolive expired", ["lease", "timetolive"])]:
             compare("%s: %s" % (impl, name), run(ctl, mine.endpoint, sub + [ids[0]]),
                     run(REAL_CTL, theirs.endpoint, sub + [ids[1]]))
+        # make-mirror: the keys under a prefix, then later changes, copied under another prefix.
+        dest = start(binary)
+        try:
+            run(REAL_CTL, mine.endpoint, ["put", "/m/a", "1"])
+            run(REAL_CTL, mine.endpoint, ["put", "/m/b", "2"])
+            mirror = subprocess.Popen([ctl, "--endpoints=" + mine.endpoint, "make-mirror", "--prefix", "/m/",
+                                       "--dest-prefix", "/copy/", dest.endpoint],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            e2e_lib._started.append(mirror)
+            want = "/copy/b\n2\n/copy/c\n3\n"
+            got = ""
+            deadline = time.time() + 30
+            while time.time() < deadline and got != want:
+                run(REAL_CTL, mine.endpoint, ["put", "/m/c", "3"])
+                run(REAL_CTL, mine.endpoint, ["del", "/m/a"])
+                got = run(REAL_CTL, dest.endpoint, ["get", "/copy/", "--prefix"])[1]
+                time.sleep(0.2)
+            F.expect_eq("%s: make-mirror copied the prefix and its changes" % impl, got, want)
+            mirror.kill()
+            mirror.wait(timeout=10)
+        finally:
+            dest.stop()
     finally:
         mine.stop()
         theirs.stop()
