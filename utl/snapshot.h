@@ -1,5 +1,5 @@
 // etcdutl snapshot status|restore: server/snapshot's command line (cairn snapshot), plus
-// etcdutl 3.5's restore flags --bump-revision and --mark-compacted.
+// etcdutl 3.5's restore flags --bump-revision and --mark-compacted (bump_revision.h).
 #pragma once
 
 #include <string>

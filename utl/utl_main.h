@@ -1,7 +1,8 @@
 // `etcdutl` / `cairn etcdutl`: etcdutl 3.5's command line.
 //   etcdutl snapshot status <file> [-w simple|json|table|fields]
 //   etcdutl snapshot restore <file> [--name --initial-cluster --initial-cluster-token
-//           --initial-advertise-peer-urls --data-dir --wal-dir --skip-hash-check]
+//           --initial-advertise-peer-urls --data-dir --wal-dir --skip-hash-check
+//           --bump-revision N --mark-compacted]
 //   etcdutl defrag --data-dir <dir>
 //   etcdutl version
 // Exit codes as etcdutl's (cobrautl): 1 error, 128 bad arguments.
