@@ -113,6 +113,11 @@ client::Options Context::ClientOptions(const std::vector<std::string>& endpoints
   if (flags.Changed("cacert") && g.cacert.empty()) {
     ExitWithError(kExitBadArgs, "empty string is passed to --cacert option");
   }
+  if (!g.discovery_srv.empty()) {
+    // Refused rather than ignored: silently using --endpoints could reach another cluster.
+    ExitWithError(kExitBadArgs,
+                  "--discovery-srv (DNS SRV discovery) is not supported by this etcdctl: give --endpoints");
+  }
   display();  // initDisplayFromCmd runs before the client is made
   client::Options o;
   o.endpoints = endpoints;

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <iostream>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "ctl/commands.h"
@@ -25,6 +26,18 @@ struct WatchFlags {
 };
 WatchFlags o;
 std::mutex out_mu;
+
+// The open watch streams (interactive mode's "progress" asks each for a progress notification).
+using WatchStream = grpc::ClientReaderWriter<etcdserverpb::WatchRequest, etcdserverpb::WatchResponse>;
+std::mutex streams_mu;
+std::set<WatchStream*> streams;
+
+void RequestProgress() {
+  etcdserverpb::WatchRequest req;
+  req.mutable_progress_request();
+  std::lock_guard<std::mutex> lock(streams_mu);
+  for (WatchStream* s : streams) s->Write(req);  // only this thread writes after the create
+}
 
 void Define(FlagSet* fs) {
   fs->Bool("interactive", &o.interactive, false, "Interactive mode", 'i');
@@ -82,6 +95,17 @@ void WatchLoop(Context& ctx, etcdserverpb::WatchCreateRequest create,
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       continue;
     }
+    {
+      std::lock_guard<std::mutex> lock(streams_mu);
+      streams.insert(stream.get());
+    }
+    struct Unregister {
+      WatchStream* s;
+      ~Unregister() {
+        std::lock_guard<std::mutex> lock(streams_mu);
+        streams.erase(s);
+      }
+    } unregister{stream.get()};
     etcdserverpb::WatchResponse resp;
     while (stream->Read(&resp)) {
       if (resp.created() && resp.events_size() == 0 && !resp.canceled()) continue;
@@ -104,6 +128,10 @@ void WatchLoop(Context& ctx, etcdserverpb::WatchCreateRequest create,
         gctx.TryCancel();
         return;
       }
+    }
+    {
+      std::lock_guard<std::mutex> lock(streams_mu);
+      streams.erase(stream.get());
     }
     stream->Finish();
     std::this_thread::sleep_for(std::chrono::milliseconds(200));  // resume on the next ready endpoint
@@ -145,7 +173,7 @@ int Interactive(Context& ctx, const std::string& env_key, const std::string& env
       continue;
     }
     if (args[0] == "progress") {
-      // A progress request goes on a watch stream; with no open watch there is nothing to report.
+      RequestProgress();
       continue;
     }
     if (args[0] != "watch") {
