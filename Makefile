@@ -13,13 +13,14 @@ TEST_FLAGS := $(if $(CI),--nocache_test_results,)
 setup:
 	@scripts/setup.sh
 
-## build: bin/cairn (static) with bin/etcd, bin/etcdctl, bin/cfssl and bin/cfssljson linked to it
+## build: bin/cairn (static) with bin/etcd, bin/etcdctl, bin/etcdutl, bin/cfssl and bin/cfssljson linked to it
 build: setup
 	$(BAZEL) build $(BAZEL_FLAGS) $(STAMP) //:cairn
 	@mkdir -p bin
 	@cp -f "$$($(BAZEL) info bazel-bin 2>/dev/null)/cairn" bin/cairn.tmp && chmod 755 bin/cairn.tmp && mv -f bin/cairn.tmp bin/cairn
 	@ln -sf cairn bin/etcd
 	@ln -sf cairn bin/etcdctl
+	@ln -sf cairn bin/etcdutl
 	@ln -sf cairn bin/cfssl
 	@ln -sf cairn bin/cfssljson
 

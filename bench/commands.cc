@@ -144,17 +144,6 @@ int PrintHashKV(const GlobalConfig& global, const Connections& conns, FILE* out,
 
 }  // namespace
 
-std::string HumanizeBytes(uint64_t s) {
-  static const char* kSizes[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
-  if (s < 10) return std::to_string(s) + " B";
-  const double e = std::floor(std::log(static_cast<double>(s)) / std::log(1000.0));
-  const char* suffix = kSizes[static_cast<int>(e)];
-  const double val = std::floor(static_cast<double>(s) / std::pow(1000.0, e) * 10 + 0.5) / 10;
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), val < 10 ? "%.1f %s" : "%.0f %s", val, suffix);
-  return buf;
-}
-
 int RunPut(const GlobalConfig& global, const PutConfig& config, FILE* out, FILE* err) {
   if (!CheckKeySpaceSize(config.key_space_size, err)) return 1;
   if (Status s = ValidateGlobal(global); !s.ok()) return Fail(err, s);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "base/humanize.h"
 #include "bench/connections.h"
 
 namespace cairn::bench {
@@ -155,7 +156,6 @@ int RunK8sList(const GlobalConfig& global, const K8sListConfig& config, FILE* ou
 int RunK8sChurn(const GlobalConfig& global, const K8sChurnConfig& config, FILE* out, FILE* err);
 int RunWatchFanout(const GlobalConfig& global, const WatchFanoutConfig& config, FILE* out, FILE* err);
 
-// go-humanize's Bytes(): SI units, "8.2 kB", "12 MB", "5 B" (etcd prints DB sizes with it).
-std::string HumanizeBytes(uint64_t bytes);
+using ::cairn::HumanizeBytes;  // base/humanize.h
 
 }  // namespace cairn::bench

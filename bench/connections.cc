@@ -1,77 +1,31 @@
 #include "bench/connections.h"
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
+
+#include "client/client.h"
+#include "client/dial.h"
+#include "client/endpoint.h"
 
 namespace cairn::bench {
 namespace {
 
-Status ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in.good()) return Status::IOError("open " + path + ": cannot read file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return Status::Ok();
-}
-
-const char* GoCodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::CANCELLED: return "Canceled";
-    case grpc::StatusCode::UNKNOWN: return "Unknown";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "InvalidArgument";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DeadlineExceeded";
-    case grpc::StatusCode::NOT_FOUND: return "NotFound";
-    case grpc::StatusCode::ALREADY_EXISTS: return "AlreadyExists";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PermissionDenied";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "ResourceExhausted";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FailedPrecondition";
-    case grpc::StatusCode::ABORTED: return "Aborted";
-    case grpc::StatusCode::OUT_OF_RANGE: return "OutOfRange";
-    case grpc::StatusCode::UNIMPLEMENTED: return "Unimplemented";
-    case grpc::StatusCode::INTERNAL: return "Internal";
-    case grpc::StatusCode::UNAVAILABLE: return "Unavailable";
-    case grpc::StatusCode::DATA_LOSS: return "DataLoss";
-    case grpc::StatusCode::UNAUTHENTICATED: return "Unauthenticated";
-    default: return "Unknown";
-  }
-}
-
-Status MakeCredentials(const ConnectOptions& options, bool tls,
-                       std::shared_ptr<grpc::ChannelCredentials>* creds) {
-  if (!tls) {
-    *creds = grpc::InsecureChannelCredentials();
-    return Status::Ok();
-  }
-  grpc::SslCredentialsOptions ssl;
-  if (!options.cacert_file.empty()) CAIRN_RETURN_IF_ERROR(ReadFile(options.cacert_file, &ssl.pem_root_certs));
-  if (!options.cert_file.empty()) CAIRN_RETURN_IF_ERROR(ReadFile(options.cert_file, &ssl.pem_cert_chain));
-  if (!options.key_file.empty()) CAIRN_RETURN_IF_ERROR(ReadFile(options.key_file, &ssl.pem_private_key));
-  if (ssl.pem_cert_chain.empty() != ssl.pem_private_key.empty()) {
-    return Status::InvalidArgument("--cert and --key must be given together");
-  }
-  *creds = grpc::SslCredentials(ssl);
-  return Status::Ok();
+client::DialOptions DialOptionsOf(const ConnectOptions& options, int64_t conn_id) {
+  client::DialOptions d;
+  d.tls.cacert_file = options.cacert_file;
+  d.tls.cert_file = options.cert_file;
+  d.tls.key_file = options.key_file;
+  // One TCP connection per Connection, like one clientv3.Client per connection in etcd.
+  d.own_connection_id = conn_id < 0 ? 0 : static_cast<int>(conn_id);
+  return d;
 }
 
 Status Dial(const ConnectOptions& options, const std::string& endpoint, int64_t conn_id,
             std::unique_ptr<Connection>* out) {
-  bool tls = false;
-  const std::string target = EndpointTarget(endpoint, &tls);
-  tls = tls || !options.cacert_file.empty() || !options.cert_file.empty();
-  std::shared_ptr<grpc::ChannelCredentials> creds;
-  CAIRN_RETURN_IF_ERROR(MakeCredentials(options, tls, &creds));
-  grpc::ChannelArguments args;
-  // One TCP connection per Connection, like one clientv3.Client per connection in etcd.
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  args.SetInt("cairn.bench.conn_id", static_cast<int>(conn_id));
-  args.SetMaxReceiveMessageSize(-1);
-  args.SetMaxSendMessageSize(-1);
+  client::Endpoint ep;
+  CAIRN_RETURN_IF_ERROR(client::ParseEndpoint(endpoint, &ep));
   auto conn = std::make_unique<Connection>();
   conn->endpoint = endpoint;
-  conn->channel = grpc::CreateCustomChannel(target, creds, args);
+  CAIRN_RETURN_IF_ERROR(client::DialChannel(ep, DialOptionsOf(options, conn_id), &conn->channel));
   if (options.dial_timeout_ns > 0) {
     const auto deadline =
         std::chrono::system_clock::now() + std::chrono::nanoseconds(options.dial_timeout_ns);
@@ -105,22 +59,6 @@ Status FindLeader(const ConnectOptions& options, std::string* leader) {
 
 }  // namespace
 
-std::string EndpointTarget(const std::string& endpoint, bool* tls) {
-  *tls = false;
-  if (endpoint.rfind("http://", 0) == 0) return endpoint.substr(7);
-  if (endpoint.rfind("https://", 0) == 0) {
-    *tls = true;
-    return endpoint.substr(8);
-  }
-  return endpoint;
-}
-
-std::string GoErrorString(const grpc::Status& status) {
-  const std::string& msg = status.error_message();
-  if (msg.rfind("etcdserver: ", 0) == 0) return msg;  // clientv3's rpctypes.Error conversion
-  return std::string("rpc error: code = ") + GoCodeName(status.error_code()) + " desc = " + msg;
-}
-
 Status Connections::Open(const ConnectOptions& options, int64_t count, std::unique_ptr<Connections>* out) {
   if (options.endpoints.empty()) return Status::InvalidArgument("no --endpoints given");
   if (count < 1) return Status::InvalidArgument("--conns must be at least 1");
@@ -141,17 +79,17 @@ Status Connections::Open(const ConnectOptions& options, int64_t count, std::uniq
     if (colon == std::string::npos) {
       return Status::InvalidArgument("--user needs \"name:password\" (password prompting is not supported)");
     }
-    auto auth = etcdserverpb::Auth::NewStub(conns->conns_[0]->channel);
-    etcdserverpb::AuthenticateRequest req;
-    req.set_name(options.user.substr(0, colon));
-    req.set_password(options.user.substr(colon + 1));
-    etcdserverpb::AuthenticateResponse resp;
-    grpc::ClientContext ctx;
-    ctx.set_wait_for_ready(true);
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    const grpc::Status s = auth->Authenticate(&ctx, req, &resp);
-    if (!s.ok()) return Status::Unavailable("authenticate: " + GoErrorString(s));
-    conns->token_ = resp.token();
+    // The token comes from the client library's Authenticate over the same endpoints.
+    client::Options copts;
+    copts.endpoints = {endpoints[0]};
+    copts.dial = DialOptionsOf(options, -1);
+    copts.dial_timeout_ns = int64_t{10} * 1'000'000'000;
+    copts.user = options.user.substr(0, colon);
+    copts.password = options.user.substr(colon + 1);
+    std::unique_ptr<client::Client> c;
+    if (Status s = client::Client::Open(copts, &c); !s.ok())
+      return Status::Unavailable("authenticate: " + s.message());
+    conns->token_ = c->token();
   }
   *out = std::move(conns);
   return Status::Ok();

@@ -3,6 +3,9 @@
 // is its own TCP connection (gRPC's global subchannel sharing is disabled), and "client" j uses
 // connection j % conns.
 //
+// Dialing, TLS, endpoint parsing, authentication and error text come from the client library
+// (client/): this file only decides how many connections go where.
+//
 // Thread-safety: after Open(), all methods are const and safe to call from any thread; the stubs
 // are thread-safe gRPC stubs.
 #pragma once
@@ -15,6 +18,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "client/errors.h"
 #include "proto/rpc.grpc.pb.h"
 
 namespace cairn::bench {
@@ -57,11 +61,7 @@ class Connections {
   std::string token_;
 };
 
-// "host:port" from "http://host:port" / "https://host:port" / "host:port"; sets *tls for https.
-std::string EndpointTarget(const std::string& endpoint, bool* tls);
-
-// The error text etcd's Go client would report for a failed RPC: the server's message for etcd
-// errors ("etcdserver: ..."), otherwise "rpc error: code = <Code> desc = <message>".
-std::string GoErrorString(const grpc::Status& status);
+// The error text etcd's Go client would report for a failed RPC (client/errors.h).
+using client::GoErrorString;
 
 }  // namespace cairn::bench

@@ -51,16 +51,6 @@ TEST(GoErrorString, EtcdErrorsAndGrpcErrors) {
             "rpc error: code = DeadlineExceeded desc = x");
 }
 
-TEST(EndpointTarget, Schemes) {
-  bool tls = true;
-  EXPECT_EQ(EndpointTarget("http://127.0.0.1:2379", &tls), "127.0.0.1:2379");
-  EXPECT_FALSE(tls);
-  EXPECT_EQ(EndpointTarget("https://10.0.0.1:2379", &tls), "10.0.0.1:2379");
-  EXPECT_TRUE(tls);
-  EXPECT_EQ(EndpointTarget("localhost:2379", &tls), "localhost:2379");
-  EXPECT_FALSE(tls);
-}
-
 TEST(HumanizeBytes, GoHumanize) {
   EXPECT_EQ(HumanizeBytes(0), "0 B");
   EXPECT_EQ(HumanizeBytes(9), "9 B");

@@ -1,6 +1,6 @@
 // The one `cairn` binary: dispatches to the face its name or first word asks
-// for (main/mode.h). Faces not built yet say so and exit 2. Each face is called with the
-// remaining arguments and argv[0] set to the word that named it.
+// for (main/mode.h). Each face is called with the remaining arguments and argv[0] set to the
+// word that named it.
 #include <absl/synchronization/mutex.h>
 
 #include <cstdio>
@@ -8,10 +8,12 @@
 
 #include "bench/bench_main.h"
 #include "certs/certs_main.h"
+#include "ctl/ctl_main.h"
 #include "k8s/k8s_main.h"
 #include "server/api/serve.h"
 #include "main/mode.h"
 #include "server/snapshot/snapshot_main.h"
+#include "utl/utl_main.h"
 #include "server/version.h"
 
 namespace {
@@ -23,8 +25,8 @@ constexpr char kUsage[] =
     "\n"
     "Commands:\n"
     "  serve      run the server (same flags as etcd; also reached as `etcd`)\n"
-    "  ctl        etcdctl-compatible client (also reached as `etcdctl`; not built yet)\n"
-    "  etcdutl    offline data-dir tools (also reached as `etcdutl`; not built yet)\n"
+    "  ctl        etcdctl-compatible client (also reached as `etcdctl`; docs/etcdctl.md)\n"
+    "  etcdutl    offline data-dir tools: snapshot status/restore, defrag (also reached as `etcdutl`)\n"
     "  certs      kubeadm etcd PKI and cfssl-compatible gencert (also `cfssl`, `cfssljson`; docs/certs.md)\n"
     "  k8s        Kubernetes manifests and units: stacked, external, events (docs/kubernetes.md)\n"
     "  bench      etcd-benchmark-compatible load generator\n"
@@ -36,11 +38,6 @@ bool HasVersionFlag(int argc, char** argv, int first) {
     if (std::strcmp(argv[i], "--version") == 0) return true;
   }
   return false;
-}
-
-int NotBuiltYet(const char* face) {
-  std::fprintf(stderr, "cairn: '%s' is not available in this build yet\n", face);
-  return 2;
 }
 
 }  // namespace
@@ -62,8 +59,8 @@ int main(int argc, char** argv) {
         return 0;
       }
       return cairn::api::RunServe(face_argc, face_argv);
-    case cairn::Mode::kCtl: return NotBuiltYet("ctl");
-    case cairn::Mode::kUtl: return NotBuiltYet("etcdutl");
+    case cairn::Mode::kCtl: return cairn::ctl::CtlMain(face_argc, face_argv);
+    case cairn::Mode::kUtl: return cairn::utl::UtlMain(face_argc, face_argv);
     case cairn::Mode::kCerts: return cairn::certs::CertsMain(face_argc, face_argv);
     case cairn::Mode::kCfssl: return cairn::certs::CfsslMain(face_argc, face_argv);
     case cairn::Mode::kCfssljson: return cairn::certs::CfssljsonMain(face_argc, face_argv);

@@ -13,12 +13,12 @@
 #include <cstdint>
 #include <string>
 
+#include "base/humanize.h"
 #include "storage/backend/bolt_snapshot_status.h"
 
 namespace cairn::snapshot {
 
-// github.com/dustin/go-humanize Bytes(): SI units, "20 kB", "1.1 kB", "9 B".
-std::string HumanizeBytes(uint64_t bytes);
+using ::cairn::HumanizeBytes;  // base/humanize.h
 
 enum class StatusFormat { kSimple, kJson, kTable, kFields };
 
