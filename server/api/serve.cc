@@ -29,6 +29,8 @@
 #include "server/api/maintenance_service.h"
 #include "server/api/systemd_notify.h"
 #include "server/api/watch_service.h"
+#include "server/corruption/peer_hashkv_service.h"
+#include "server/corruption/startup.h"
 #include "server/etcdserver/auto_compaction.h"
 #include "server/etcdserver/bootstrap.h"
 #include "server/etcdserver/member_id.h"
@@ -251,6 +253,7 @@ int RunServe(int argc, char** argv) {
   LeaderChannel leader_channel(peer_tls);
   ClusterService peer_cluster_service(nullptr, &leader_channel);
   LeaseService peer_lease_service(nullptr, &leader_channel);
+  corruption::PeerHashKVService peer_hashkv_service(peer_tls);  // the corruption checks' HashKV
   ClusterStart start;
   if (Status st = PrepareClusterStart(config, backend.get(), member_initialized, peer_tls, &start);
       !st.ok()) {
@@ -278,7 +281,7 @@ int RunServe(int argc, char** argv) {
   to.handler = &peer_handler;
   to.snapshot_source = &snapshot_source;
   to.snapshot_dir = config.SnapDir();
-  to.extra_services = {&peer_cluster_service, &peer_lease_service};
+  to.extra_services = {&peer_cluster_service, &peer_lease_service, &peer_hashkv_service};
   metrics::PeerMetricsObserver peer_metrics(&metrics::Network(), member_id);  // etcd_network_peer_*
   to.observer = &peer_metrics;
   std::unique_ptr<raft::transport::GrpcTransport> transport;
@@ -389,6 +392,13 @@ int RunServe(int argc, char** argv) {
   peer_handler.Attach(log->node());
   peer_cluster_service.set_server(server.get());
   peer_lease_service.set_server(server.get());
+  peer_hashkv_service.set_server(server.get());
+  if (!corruption::PassesInitialCheck(config, member_initialized, server.get(), peer_tls, lg)) {
+    peer_handler.Attach(nullptr);
+    server->Stop();
+    transport->Stop();
+    return 1;
+  }
   if (log->leader().leader_id != 0) server->OnLeaderChange(log->leader().leader_id, log->leader().term);
   const uint64_t restored_index = server->restored_consistent_index();
   const uint64_t replayed = log->replayed_entries();
@@ -459,6 +469,9 @@ int RunServe(int argc, char** argv) {
                                                           flags::UrlListString(config.advertise_client_urls) +
                                                           "]}"),
            logging::HexId("cluster-id", cluster_id)});
+
+  std::unique_ptr<corruption::RunningMonitor> corruption_monitor =
+      corruption::StartMonitor(config, server.get(), peer_tls, lg);
 
   // Step 6: gRPC services and listeners.
   KvService kv_service(server.get());
@@ -552,6 +565,7 @@ int RunServe(int argc, char** argv) {
   for (auto& l : listeners) l->Stop();
   grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   if (auto_compaction) auto_compaction->Stop();
+  corruption_monitor.reset();
   peer_handler.Attach(nullptr);
   server->Stop();
   transport->Stop();

@@ -44,6 +44,7 @@ void EtcdServer::Apply(const LogEntry& entry) {
 
 ApplyResult EtcdServer::ApplyRequest(const InternalRequest& req) {
   ApplyResult res;
+  if (RefusedByCorruptAlarm(req, &res)) return res;
   switch (req.request_case()) {
     case InternalRequest::kPut: {
       if (NoSpace()) {

@@ -263,6 +263,9 @@ class EtcdServer final : public Applier {
   Status ProposeConfChangeAndWait(raft::ConfChangeType type, const Member& m, ApplyResult* out);
   void FillMembers(google::protobuf::RepeatedPtrField<etcdserverpb::Member>* out) const;
   bool NoSpace() const;
+  // etcd applierV3Corrupt: with a CORRUPT alarm active, KV, compaction and lease grant/revoke
+  // entries fail with kErrCorrupt (alarms.cc). True when `req` is refused so; fills `res`.
+  bool RefusedByCorruptAlarm(const InternalRequest& req, ApplyResult* res) const;
   // Raises NOSPACE through the log when the backend is over quota by `cost` bytes more.
   Status CheckQuota(size_t cost);
   void LeaseLoop();
