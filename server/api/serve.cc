@@ -31,6 +31,9 @@
 #include "server/api/watch_service.h"
 #include "server/corruption/peer_hashkv_service.h"
 #include "server/corruption/startup.h"
+#include "server/slowdisk/diagnostics.h"
+#include "server/slowdisk/slow_apply.h"
+#include "storage/io/slow_sync_env.h"
 #include "server/etcdserver/auto_compaction.h"
 #include "server/etcdserver/bootstrap.h"
 #include "server/etcdserver/member_id.h"
@@ -125,7 +128,7 @@ Status OpenDb(const flags::ServerConfig& config, const std::string& path,
         std::max(std::chrono::milliseconds(1),
                  std::chrono::duration_cast<std::chrono::milliseconds>(config.backend_batch_interval));
   }
-  return backend::OpenBoltBackend(io::DefaultEnv(), path, options, out);
+  return backend::OpenBoltBackend(io::ServerEnv(), path, options, out);
 }
 
 // Binds and closes every TCP address this member will listen on (the first peer URL, as served;
@@ -159,6 +162,15 @@ int RunServe(int argc, char** argv) {
   if (!flags::LoadServerConfig(std::vector<std::string>(argv, argv + argc), flags::ProcessEnvironment(), lg,
                                &config, &exit_code)) {
     return exit_code;
+  }
+  // Test-only fault injection (storage/io/slow_sync_env.h): a slow disk.
+  if (Status st = io::InitServerEnv(std::getenv(io::kFsyncDelayVariable)); !st.ok()) {
+    lg.Error(st.message());
+    return 1;
+  }
+  if (io::FsyncDelay().count() > 0) {
+    lg.Warn("TEST-ONLY fault injection: every fdatasync of the WAL and the db is delayed",
+            {logging::String("variable", io::kFsyncDelayVariable), logging::Duration("delay", io::FsyncDelay())});
   }
   for (const auto& [flag, value] : config.ignored_flags) {
     lg.Warn("flag is accepted for compatibility but has no effect in Cairn",
@@ -302,16 +314,25 @@ int RunServe(int argc, char** argv) {
   ro.member_id = member_id;
   ro.wal_dir = wal_dir;
   ro.wal_options.log = [&lg](std::string_view line) { lg.Info(line); };
-  ro.wal_options.on_sync = [](std::chrono::nanoseconds d) {
-    metrics::Etcd().wal_fsync_duration_seconds.Observe(std::chrono::duration<double>(d).count());
-  };
+  ro.wal_options.on_sync = [&lg](std::chrono::nanoseconds d) { slowdisk::ObserveWalSync(d, lg); };
+  ro.wal_options.env = io::ServerEnv();
+  if (io::FsyncDelay().count() > 0) ro.wal_options.use_io_uring = false;  // every sync through the Env
+  ro.on_read_index_retry = [&lg](uint64_t seq) { slowdisk::ReadIndexRetried(seq, lg); };
+  ro.on_read_index_failed = slowdisk::ReadIndexFailed;
   ro.snapshot = start.snapshot;
   ro.election_ticks = config.ElectionTicks();
   ro.tick_interval = std::chrono::milliseconds(config.heartbeat_interval_ms);
   ro.snapshot_count = config.snapshot_count;
-  ro.transport = transport.get();
+  // The leader's heartbeats are watched on their way out (etcd's "failed to send out heartbeat").
+  slowdisk::HeartbeatWatch heartbeat_watch(transport.get(), std::chrono::milliseconds(config.heartbeat_interval_ms),
+                                           &lg);
+  slowdisk::LeaderChangeWatch leader_watch(member_id, &lg);
+  ro.transport = &heartbeat_watch;
   ro.leader_wait = std::chrono::milliseconds(config.election_timeout_ms);
-  ro.on_leader_change = [&lg, &server_ptr, member_id](uint64_t leader, uint64_t term) {
+  ro.on_leader_change = [&lg, &server_ptr, &heartbeat_watch, &leader_watch, member_id](uint64_t leader,
+                                                                                     uint64_t term) {
+    heartbeat_watch.Reset();
+    leader_watch.NoteLeaderChange(leader, term);
     metrics::EtcdMetrics& em = metrics::Etcd();
     em.has_leader.Set(leader != 0 ? 1 : 0);
     em.is_leader.Set(leader == member_id ? 1 : 0);
@@ -340,6 +361,10 @@ int RunServe(int argc, char** argv) {
   so.request_timeout = std::chrono::milliseconds(5000 + 2 * config.election_timeout_ms);
   so.election_timeout = std::chrono::milliseconds(config.election_timeout_ms);
   so.strict_reconfig_check = config.strict_reconfig_check;
+  so.warning_apply_duration = config.experimental_warning_apply_duration;
+  so.on_slow_apply = [&lg, d = config.experimental_warning_apply_duration](
+                         const etcdserver::InternalRequest& req, const etcdserver::ApplyResult& res,
+                         std::chrono::nanoseconds took) { slowdisk::WarnOfSlowApply(lg, took, d, req, res); };
   int64_t min_ttl_ms = int64_t{3} * config.ElectionTicks() / 2 * config.heartbeat_interval_ms;
   so.lease_min_ttl_seconds = (min_ttl_ms + 999) / 1000;
   so.on_proposals_pending = [](int delta) { metrics::Etcd().proposals_pending.Add(delta); };

@@ -32,12 +32,17 @@ void EtcdServer::Apply(const LogEntry& entry) {
   assert(parsed);
   if (!parsed) std::abort();
   ApplyResult result;
+  const auto apply_start = std::chrono::steady_clock::now();
   {
     // Every entry kind advances the consistent index; the pre-commit hook persists it with the
     // entry's effects (see apply_commit_mu_).
     std::lock_guard<std::mutex> lock(apply_commit_mu_);
     kv_->SetConsistentIndex(entry.index, entry.term);
     result = ApplyRequest(req);
+  }
+  if (const auto took = std::chrono::steady_clock::now() - apply_start;
+      took > options_.warning_apply_duration && options_.on_slow_apply) {
+    options_.on_slow_apply(req, result, took);
   }
   wait_.Trigger(req.header().id(), std::move(result));
 }

@@ -60,6 +60,8 @@
 
 namespace cairn::etcdserver {
 
+struct ApplyResult;
+
 struct ServerOptions {
   std::string name = "default";
   uint64_t member_id = 0;
@@ -86,6 +88,12 @@ struct ServerOptions {
   // by the batch limit inside a write are not seen) and of defragmentations. May be empty.
   std::function<void(std::chrono::nanoseconds)> on_backend_commit;
   std::function<void(std::chrono::nanoseconds)> on_defrag;
+  // --experimental-warning-apply-duration: an entry whose apply (waiting for the backend commit
+  // lock included, as etcd's) took longer is handed to on_slow_apply on the apply thread (etcd's
+  // "apply request took too long" + etcd_server_slow_apply_total). May be empty.
+  std::chrono::nanoseconds warning_apply_duration = std::chrono::milliseconds(100);
+  std::function<void(const InternalRequest& req, const ApplyResult& res, std::chrono::nanoseconds took)>
+      on_slow_apply;
 
   // Cluster (Raft). Called on the apply thread after a member was added, updated or removed
   // (`removed`): the transport follows. May be empty.
