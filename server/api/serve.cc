@@ -362,6 +362,7 @@ int RunServe(int argc, char** argv) {
   so.election_timeout = std::chrono::milliseconds(config.election_timeout_ms);
   so.strict_reconfig_check = config.strict_reconfig_check;
   so.warning_apply_duration = config.experimental_warning_apply_duration;
+  so.record_compaction_hashes = config.experimental_compact_hash_check_enabled;
   so.on_slow_apply = [&lg, d = config.experimental_warning_apply_duration](
                          const etcdserver::InternalRequest& req, const etcdserver::ApplyResult& res,
                          std::chrono::nanoseconds took) { slowdisk::WarnOfSlowApply(lg, took, d, req, res); };
@@ -495,8 +496,8 @@ int RunServe(int argc, char** argv) {
                                                           "]}"),
            logging::HexId("cluster-id", cluster_id)});
 
-  std::unique_ptr<corruption::RunningMonitor> corruption_monitor =
-      corruption::StartMonitor(config, server.get(), peer_tls, lg);
+  std::unique_ptr<corruption::RunningMonitors> corruption_monitors =
+      corruption::StartMonitors(config, server.get(), peer_tls, lg);
 
   // Step 6: gRPC services and listeners.
   KvService kv_service(server.get());
@@ -590,7 +591,7 @@ int RunServe(int argc, char** argv) {
   for (auto& l : listeners) l->Stop();
   grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   if (auto_compaction) auto_compaction->Stop();
-  corruption_monitor.reset();
+  corruption_monitors.reset();
   peer_handler.Attach(nullptr);
   server->Stop();
   transport->Stop();

@@ -2,15 +2,10 @@
 
 namespace cairn::corruption {
 
-Monitor::Monitor(Hasher* hasher, logging::Logger* lg, std::function<bool()> is_leader,
-                 std::chrono::nanoseconds interval)
-    : hasher_(hasher), lg_(lg), is_leader_(std::move(is_leader)), interval_(interval) {}
+Monitor::Monitor(std::function<bool()> is_leader, std::chrono::nanoseconds interval, std::function<void()> check)
+    : is_leader_(std::move(is_leader)), interval_(interval), check_(std::move(check)) {}
 
-void Monitor::Start() {
-  lg_->Info("enabled corruption checking",
-            {logging::HexId("local-member-id", hasher_->MemberId()), logging::Duration("interval", interval_)});
-  thread_ = std::thread([this] { Loop(); });
-}
+void Monitor::Start() { thread_ = std::thread([this] { Loop(); }); }
 
 void Monitor::Stop() {
   {
@@ -27,9 +22,7 @@ void Monitor::Loop() {
     if (cv_.wait_for(lock, interval_, [this] { return stopping_; })) return;
     if (!is_leader_()) continue;
     lock.unlock();
-    if (Status st = PeriodicCheck(*hasher_, *lg_); !st.ok()) {
-      lg_->Warn("failed to check hash KV", {logging::Error(st)});
-    }
+    check_();
     lock.lock();
   }
 }

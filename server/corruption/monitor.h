@@ -1,6 +1,5 @@
-// The leader's periodic corruption check (etcd monitorKVHash): every `interval`, when this member
-// leads, PeriodicCheck; a failed check logs "failed to check hash KV" and the loop goes on.
-// Start logs etcd's "enabled corruption checking". Stop (or the destructor) joins the thread.
+// A leader-only periodic task (etcd monitorKVHash / monitorCompactHash): every `interval`, when
+// this member leads, runs `check`. Stop (or the destructor) joins the thread.
 #pragma once
 
 #include <chrono>
@@ -9,24 +8,20 @@
 #include <mutex>
 #include <thread>
 
-#include "server/corruption/checker.h"
-
 namespace cairn::corruption {
 
 class Monitor {
  public:
-  // is_leader: whether this member leads now.
-  Monitor(Hasher* hasher, logging::Logger* lg, std::function<bool()> is_leader, std::chrono::nanoseconds interval);
+  Monitor(std::function<bool()> is_leader, std::chrono::nanoseconds interval, std::function<void()> check);
   ~Monitor() { Stop(); }
   void Start();
   void Stop();
 
  private:
   void Loop();
-  Hasher* const hasher_;
-  logging::Logger* const lg_;
   const std::function<bool()> is_leader_;
   const std::chrono::nanoseconds interval_;
+  const std::function<void()> check_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

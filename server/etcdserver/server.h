@@ -92,6 +92,9 @@ struct ServerOptions {
   // lock included, as etcd's) took longer is handed to on_slow_apply on the apply thread (etcd's
   // "apply request took too long" + etcd_server_slow_apply_total). May be empty.
   std::chrono::nanoseconds warning_apply_duration = std::chrono::milliseconds(100);
+  // --experimental-compact-hash-check-enabled: MVCC records a hash at each compaction
+  // (KvStore::Options::record_compaction_hashes) for the leader's compaction hash check.
+  bool record_compaction_hashes = false;
   std::function<void(const InternalRequest& req, const ApplyResult& res, std::chrono::nanoseconds took)>
       on_slow_apply;
 
