@@ -466,12 +466,21 @@ void Node::RetryReadIndex() {
   inflight_retry_at_ticks_ = inflight_age_ticks_ + static_cast<uint64_t>(options_.read_retry_ticks);
   Inc(metrics_.read_index_requests);
   if (options_.on_read_index_retry) options_.on_read_index_retry(read_seq_);
-  if (rn_->ReadIndex(ctx).ok()) inflight_ctx_ = std::move(ctx);  // else: keep waiting on the old one
+  if (!rn_->ReadIndex(ctx).ok()) return;  // keep waiting on the current one
+  // An answer to an earlier context still serves this batch: every reader in it arrived before
+  // the first request was issued (etcd keeps one request id across its retries).
+  inflight_retired_ctx_.push_back(std::move(inflight_ctx_));
+  inflight_ctx_ = std::move(ctx);
 }
 
 void Node::CompleteReads(const std::vector<ReadState>& states) {
   for (const ReadState& rs : states) {
-    if (inflight_ctx_.empty() || rs.request_ctx != inflight_ctx_) continue;
+    if (inflight_ctx_.empty()) continue;
+    if (rs.request_ctx != inflight_ctx_ &&
+        std::find(inflight_retired_ctx_.begin(), inflight_retired_ctx_.end(), rs.request_ctx) ==
+            inflight_retired_ctx_.end()) {
+      continue;
+    }
     std::vector<ReadDone> ready_now;  // asynchronous readers whose index is applied already
     {
       std::lock_guard<std::mutex> lk(mu_);
@@ -494,6 +503,7 @@ void Node::CompleteReads(const std::vector<ReadState>& states) {
     waiters_cv_.notify_all();
     inflight_readers_.clear();
     inflight_ctx_.clear();
+    inflight_retired_ctx_.clear();
     for (ReadDone& d : ready_now) d(Status::Ok(), rs.index);
   }
 }
@@ -515,6 +525,7 @@ void Node::FailInflightReads(const Status& s) {
   waiters_cv_.notify_all();
   inflight_readers_.clear();
   inflight_ctx_.clear();
+  inflight_retired_ctx_.clear();
   for (ReadDone& d : async) d(s, 0);
 }
 

@@ -314,6 +314,7 @@ class Node {
 
   // Raft thread only: the ReadIndex request in flight.
   std::string inflight_ctx_;
+  std::vector<std::string> inflight_retired_ctx_;  // earlier contexts of the same batch (retries)
   std::vector<std::shared_ptr<Reader>> inflight_readers_;
   uint64_t inflight_age_ticks_ = 0;
   uint64_t inflight_retry_at_ticks_ = 0;  // inflight_age_ticks_ at which to retry the request

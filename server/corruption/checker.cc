@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "server/etcdserver/member_id.h"
+
 namespace cairn::corruption {
 
 namespace {
@@ -11,16 +13,6 @@ using logging::Field;
 constexpr std::string_view kErrFutureRev = "etcdserver: mvcc: required revision is a future revision";
 constexpr std::string_view kErrCompacted = "etcdserver: mvcc: required revision has been compacted";
 
-std::string Hex(uint64_t id) {
-  std::string s;
-  static const char* digits = "0123456789abcdef";
-  if (id == 0) return "0";
-  while (id != 0) {
-    s.insert(s.begin(), digits[id & 0xf]);
-    id >>= 4;
-  }
-  return s;
-}
 
 }  // namespace
 
@@ -30,7 +22,7 @@ Status InitialCheck(Hasher& h, logging::Logger& lg, std::chrono::nanoseconds tim
           {logging::HexId("local-member-id", self), logging::Duration("timeout", timeout)});
   KvHash local;
   if (Status st = h.HashByRev(0, &local); !st.ok()) {
-    return Status::Corruption(Hex(self) + " failed to fetch hash (" + st.message() + ")");
+    return Status::Corruption(etcdserver::IdToHex(self) + " failed to fetch hash (" + st.message() + ")");
   }
   const int64_t rev = local.current_revision;
   int mismatch = 0;
@@ -67,7 +59,7 @@ Status InitialCheck(Hasher& h, logging::Logger& lg, std::chrono::nanoseconds tim
                     logging::String("error", p.error)});
     }
   }
-  if (mismatch > 0) return Status::Corruption(Hex(self) + " found data inconsistency with peers");
+  if (mismatch > 0) return Status::Corruption(etcdserver::IdToHex(self) + " found data inconsistency with peers");
   lg.Info("initial corruption checking passed; no corruption", {logging::HexId("local-member-id", self)});
   return Status::Ok();
 }
@@ -188,7 +180,7 @@ bool CheckPeerHashes(Hasher& h, logging::Logger& lg, const KvHash& leader, const
     std::vector<std::string> names;
     for (uint64_t id : ids) {
       if (quorum_exists) h.TriggerCorruptAlarm(id);
-      names.push_back(Hex(id));
+      names.push_back(etcdserver::IdToHex(id));
     }
     lg.Error("Detected compaction hash mismatch",
              {logging::HexId("leader-id", leader_id), logging::Int("leader-revision", leader.revision),

@@ -1,18 +1,9 @@
 #include "server/slowdisk/diagnostics.h"
 
+#include "server/etcdserver/member_id.h"
 #include "server/metrics/etcd_metrics.h"
 
 namespace cairn::slowdisk {
-
-namespace {
-
-std::string Hex(uint64_t id) {
-  char buf[17];
-  snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(id));
-  return buf;
-}
-
-}  // namespace
 
 void ObserveWalSync(std::chrono::nanoseconds took, logging::Logger& lg) {
   metrics::Etcd().wal_fsync_duration_seconds.Observe(std::chrono::duration<double>(took).count());
@@ -47,7 +38,7 @@ void HeartbeatWatch::Send(std::vector<raft::Message> msgs) {
     std::chrono::nanoseconds exceeded;
     if (Observe(m.to, now, &exceeded)) continue;
     lg_->Warn("leader failed to send out heartbeat on time; took too long, leader is overloaded likely from slow disk",
-              {logging::String("to", Hex(m.to)), logging::Duration("heartbeat-interval", heartbeat_),
+              {logging::String("to", etcdserver::IdToHex(m.to)), logging::Duration("heartbeat-interval", heartbeat_),
                logging::Duration("expected-duration", 2 * heartbeat_),
                logging::Duration("exceeded-duration", exceeded)});
     metrics::Etcd().heartbeat_send_failures_total.Inc();
@@ -60,7 +51,7 @@ bool LeaderChangeWatch::NoteLeaderChange(uint64_t leader, uint64_t term) {
   const bool stepped_down = leader_ == id_ && leader != id_ && term == term_;
   leader_ = leader;
   term_ = term;
-  if (stepped_down) lg_->Warn(Hex(id_) + " stepped down to follower since quorum is not active");
+  if (stepped_down) lg_->Warn(etcdserver::IdToHex(id_) + " stepped down to follower since quorum is not active");
   return stepped_down;
 }
 

@@ -49,16 +49,33 @@ def wait_exit(m, timeout_s=60):
     return None
 
 
+def start_with_victim(c):
+    """Starts `c`, writes the value corrupt_db changes and a few others; returns a follower."""
+    c.start()
+    c.ctl("put", "victim", GOOD.decode())
+    for i in range(5):
+        c.ctl("put", "k%d" % i, "v%d" % i)
+    c.wait_converged()
+    leader = c.leader()
+    return [m for m in c.members if m is not leader][0]
+
+
+def wait_alarm(c, timeout_s=60):
+    """`etcdctl alarm list` output once it lists CORRUPT (or at the deadline)."""
+    deadline = time.time() + timeout_s
+    out = ""
+    while time.time() < deadline:
+        _, out, _ = c.ctl("alarm", "list", check=False)
+        if "alarm:CORRUPT" in out:
+            break
+        time.sleep(0.5)
+    return out
+
+
 def test_corruption(binary):
     checks = ["--experimental-initial-corrupt-check=true", "--experimental-corrupt-check-time=1s"]
     with cl.Cluster(binary, n=3, extra_flags=checks) as c:
-        c.start()
-        c.ctl("put", "victim", GOOD.decode())
-        for i in range(5):
-            c.ctl("put", "k%d" % i, "v%d" % i)
-        c.wait_converged()
-        leader = c.leader()
-        f = [m for m in c.members if m is not leader][0]
+        f = start_with_victim(c)
 
         # Intact data: the initial check runs and passes.
         c.stop(f)
@@ -82,13 +99,7 @@ def test_corruption(binary):
         # Without the initial check it joins; the leader's periodic check raises CORRUPT.
         c.extra = ["--experimental-corrupt-check-time=1s"]
         c.restart(f)
-        deadline = time.time() + 60
-        out = ""
-        while time.time() < deadline:
-            _, out, _ = c.ctl("alarm", "list", check=False)
-            if "alarm:CORRUPT" in out:
-                break
-            time.sleep(0.5)
+        out = wait_alarm(c)
         F.expect("alarm list shows CORRUPT", "alarm:CORRUPT" in out, out)
         lead = c.leader()
         F.expect("leader logs the mismatch",
@@ -99,27 +110,10 @@ def test_corruption(binary):
         F.expect("reads still served", "v1" in out, out)
 
 
-def wait_alarm(c, timeout_s=60):
-    deadline = time.time() + timeout_s
-    out = ""
-    while time.time() < deadline:
-        _, out, _ = c.ctl("alarm", "list", check=False)
-        if "alarm:CORRUPT" in out:
-            break
-        time.sleep(0.5)
-    return out
-
-
 def test_compact_hash_check(binary):
     checks = ["--experimental-compact-hash-check-enabled=true", "--experimental-compact-hash-check-time=1s"]
     with cl.Cluster(binary, n=3, extra_flags=checks) as c:
-        c.start()
-        c.ctl("put", "victim", GOOD.decode())
-        for i in range(5):
-            c.ctl("put", "k%d" % i, "v%d" % i)
-        c.wait_converged()
-        leader = c.leader()
-        f = [m for m in c.members if m is not leader][0]
+        f = start_with_victim(c)
         fid = int(c.member_id(f), 16)
         c.stop(f)
         corrupt_db(f)
