@@ -31,9 +31,6 @@
 #include "server/api/watch_service.h"
 #include "server/corruption/peer_hashkv_service.h"
 #include "server/corruption/startup.h"
-#include "server/slowdisk/diagnostics.h"
-#include "server/slowdisk/slow_apply.h"
-#include "storage/io/slow_sync_env.h"
 #include "server/etcdserver/auto_compaction.h"
 #include "server/etcdserver/bootstrap.h"
 #include "server/etcdserver/member_id.h"
@@ -45,9 +42,12 @@
 #include "server/metrics/etcd_metrics.h"
 #include "server/metrics/peer_metrics_observer.h"
 #include "server/metrics/process_metrics.h"
+#include "server/slowdisk/diagnostics.h"
+#include "server/slowdisk/slow_apply.h"
 #include "server/version.h"
 #include "storage/backend/bolt_backend.h"
 #include "storage/io/file.h"
+#include "storage/io/slow_sync_env.h"
 #include "storage/wal/format.h"
 
 namespace cairn::api {
@@ -169,8 +169,9 @@ int RunServe(int argc, char** argv) {
     return 1;
   }
   if (io::FsyncDelay().count() > 0) {
-    lg.Warn("TEST-ONLY fault injection: every fdatasync of the WAL and the db is delayed",
-            {logging::String("variable", io::kFsyncDelayVariable), logging::Duration("delay", io::FsyncDelay())});
+    lg.Warn(
+        "TEST-ONLY fault injection: every fdatasync of the WAL and the db is delayed",
+        {logging::String("variable", io::kFsyncDelayVariable), logging::Duration("delay", io::FsyncDelay())});
   }
   for (const auto& [flag, value] : config.ignored_flags) {
     lg.Warn("flag is accepted for compatibility but has no effect in Cairn",
@@ -324,13 +325,13 @@ int RunServe(int argc, char** argv) {
   ro.tick_interval = std::chrono::milliseconds(config.heartbeat_interval_ms);
   ro.snapshot_count = config.snapshot_count;
   // The leader's heartbeats are watched on their way out (etcd's "failed to send out heartbeat").
-  slowdisk::HeartbeatWatch heartbeat_watch(transport.get(), std::chrono::milliseconds(config.heartbeat_interval_ms),
-                                           &lg);
+  slowdisk::HeartbeatWatch heartbeat_watch(transport.get(),
+                                           std::chrono::milliseconds(config.heartbeat_interval_ms), &lg);
   slowdisk::LeaderChangeWatch leader_watch(member_id, &lg);
   ro.transport = &heartbeat_watch;
   ro.leader_wait = std::chrono::milliseconds(config.election_timeout_ms);
   ro.on_leader_change = [&lg, &server_ptr, &heartbeat_watch, &leader_watch, member_id](uint64_t leader,
-                                                                                     uint64_t term) {
+                                                                                       uint64_t term) {
     heartbeat_watch.Reset();
     leader_watch.NoteLeaderChange(leader, term);
     metrics::EtcdMetrics& em = metrics::Etcd();

@@ -13,7 +13,6 @@ using logging::Field;
 constexpr std::string_view kErrFutureRev = "etcdserver: mvcc: required revision is a future revision";
 constexpr std::string_view kErrCompacted = "etcdserver: mvcc: required revision has been compacted";
 
-
 }  // namespace
 
 Status InitialCheck(Hasher& h, logging::Logger& lg, std::chrono::nanoseconds timeout) {
@@ -52,14 +51,15 @@ Status InitialCheck(Hasher& h, logging::Logger& lg, std::chrono::nanoseconds tim
     if (p.error == kErrFutureRev) msg = "cannot fetch hash from slow remote peer";
     if (p.error == kErrCompacted) msg = "cannot fetch hash from remote peer; local member is behind";
     if (msg != nullptr) {
-      lg.Warn(msg, {logging::HexId("local-member-id", self), logging::Int("local-member-revision", rev),
-                    logging::Int("local-member-compact-revision", local.compact_revision),
-                    logging::Uint("local-member-hash", local.hash), logging::HexId("remote-peer-id", p.id),
-                    logging::Strings("remote-peer-endpoints", p.endpoints),
-                    logging::String("error", p.error)});
+      lg.Warn(msg,
+              {logging::HexId("local-member-id", self), logging::Int("local-member-revision", rev),
+               logging::Int("local-member-compact-revision", local.compact_revision),
+               logging::Uint("local-member-hash", local.hash), logging::HexId("remote-peer-id", p.id),
+               logging::Strings("remote-peer-endpoints", p.endpoints), logging::String("error", p.error)});
     }
   }
-  if (mismatch > 0) return Status::Corruption(etcdserver::IdToHex(self) + " found data inconsistency with peers");
+  if (mismatch > 0)
+    return Status::Corruption(etcdserver::IdToHex(self) + " found data inconsistency with peers");
   lg.Info("initial corruption checking passed; no corruption", {logging::HexId("local-member-id", self)});
   return Status::Ok();
 }
@@ -82,10 +82,11 @@ Status PeriodicCheck(Hasher& h, logging::Logger& lg) {
     h.TriggerCorruptAlarm(0);
   };
   if (second.hash != first.hash && rev2 == rev && first.compact_revision == second.compact_revision) {
-    lg.Warn("found hash mismatch",
-            {logging::Int("revision-1", rev), logging::Int("compact-revision-1", first.compact_revision),
-             logging::Uint("hash-1", first.hash), logging::Int("revision-2", rev2),
-             logging::Int("compact-revision-2", second.compact_revision), logging::Uint("hash-2", second.hash)});
+    lg.Warn(
+        "found hash mismatch",
+        {logging::Int("revision-1", rev), logging::Int("compact-revision-1", first.compact_revision),
+         logging::Uint("hash-1", first.hash), logging::Int("revision-2", rev2),
+         logging::Int("compact-revision-2", second.compact_revision), logging::Uint("hash-2", second.hash)});
     mismatch();
   }
   int checked = 0;
@@ -93,9 +94,10 @@ Status PeriodicCheck(Hasher& h, logging::Logger& lg) {
     if (!p.ok) continue;
     ++checked;
     if (p.hash.current_revision > rev2) {
-      lg.Warn("revision from follower must be less than or equal to leader's",
-              {logging::Int("leader-revision", rev2), logging::Int("follower-revision", p.hash.current_revision),
-               logging::HexId("follower-peer-id", p.id)});
+      lg.Warn(
+          "revision from follower must be less than or equal to leader's",
+          {logging::Int("leader-revision", rev2), logging::Int("follower-revision", p.hash.current_revision),
+           logging::HexId("follower-peer-id", p.id)});
       mismatch();
     }
     if (p.hash.compact_revision > second.compact_revision) {
@@ -136,10 +138,9 @@ bool CheckPeerHashes(Hasher& h, logging::Logger& lg, const KvHash& leader, const
                " doesn't match leader's CompactRevision " + std::to_string(leader.compact_revision);
     }
     if (!reason.empty()) {
-      lg.Warn("Skipped peer's hash",
-              {logging::Int("number-of-peers", static_cast<int64_t>(peers.size())),
-               logging::HexId("leader-id", leader_id), logging::HexId("peer-id", p.id),
-               logging::String("reason", reason)});
+      lg.Warn("Skipped peer's hash", {logging::Int("number-of-peers", static_cast<int64_t>(peers.size())),
+                                      logging::HexId("leader-id", leader_id), logging::HexId("peer-id", p.id),
+                                      logging::String("reason", reason)});
       continue;
     }
     ++peers_checked;
@@ -149,14 +150,16 @@ bool CheckPeerHashes(Hasher& h, logging::Logger& lg, const KvHash& leader, const
     if (peers_checked == peers.size()) {
       lg.Info("successfully checked hash on whole cluster",
               {logging::Int("number-of-peers-checked", static_cast<int64_t>(peers_checked)),
-               logging::Int("revision", leader.revision), logging::Int("compactRevision", leader.compact_revision)});
+               logging::Int("revision", leader.revision),
+               logging::Int("compactRevision", leader.compact_revision)});
       if (leader.revision > *latest_checked) *latest_checked = leader.revision;
       return true;
     }
     lg.Warn("skipped revision in compaction hash check; was not able to check all peers",
             {logging::Int("number-of-peers-checked", static_cast<int64_t>(peers_checked)),
              logging::Int("number-of-peers", static_cast<int64_t>(peers.size())),
-             logging::Int("revision", leader.revision), logging::Int("compactRevision", leader.compact_revision)});
+             logging::Int("revision", leader.revision),
+             logging::Int("compactRevision", leader.compact_revision)});
     return false;
   }
   const size_t quorum = (peers.size() + 1) / 2 + 1;
@@ -170,10 +173,12 @@ bool CheckPeerHashes(Hasher& h, logging::Logger& lg, const KvHash& leader, const
   }
   if (!quorum_exists) {
     lg.Error(
-        "Detected compaction hash mismatch but cannot identify the corrupted members, so intentionally set the "
+        "Detected compaction hash mismatch but cannot identify the corrupted members, so intentionally set "
+        "the "
         "memberID as 0",
         {logging::HexId("leader-id", leader_id), logging::Int("leader-revision", leader.revision),
-         logging::Int("leader-compact-revision", leader.compact_revision), logging::Uint("leader-hash", leader.hash)});
+         logging::Int("leader-compact-revision", leader.compact_revision),
+         logging::Uint("leader-hash", leader.hash)});
     h.TriggerCorruptAlarm(0);
   }
   for (const auto& [hash, ids] : by_hash) {
@@ -203,11 +208,13 @@ void CompactHashCheck(Hasher& h, logging::Logger& lg, const std::vector<KvHash>&
     const std::vector<PeerHash> peers = h.PeerHashByRev(hash.revision);
     if (peers.empty()) continue;
     if (CheckPeerHashes(h, lg, hash, peers, latest_checked)) {
-      lg.Info("finished compaction hash check", {logging::Int("number-of-hashes-checked", static_cast<int64_t>(i))});
+      lg.Info("finished compaction hash check",
+              {logging::Int("number-of-hashes-checked", static_cast<int64_t>(i))});
       return;
     }
   }
-  lg.Info("finished compaction hash check", {logging::Int("number-of-hashes-checked", static_cast<int64_t>(i))});
+  lg.Info("finished compaction hash check",
+          {logging::Int("number-of-hashes-checked", static_cast<int64_t>(i))});
 }
 
 }  // namespace cairn::corruption

@@ -64,7 +64,6 @@ class Hasher {
 Status InitialCheck(Hasher& h, logging::Logger& lg, std::chrono::nanoseconds timeout);
 Status PeriodicCheck(Hasher& h, logging::Logger& lg);
 
-
 // Checks `recorded` (newest first) above `*latest_checked`; advances it to the revision it
 // confirmed.
 void CompactHashCheck(Hasher& h, logging::Logger& lg, const std::vector<KvHash>& recorded,

@@ -60,7 +60,8 @@ struct Logs {
 TEST(InitialCheck, PassesWhenPeersAgreeOrCannotAnswer) {
   FakeHasher h;
   h.local_ = {H(7, 10, 2)};
-  h.peers_ = {Peer(0xb, H(7, 10, 2)), Failed(0xc, "etcdserver: mvcc: required revision is a future revision")};
+  h.peers_ = {Peer(0xb, H(7, 10, 2)),
+              Failed(0xc, "etcdserver: mvcc: required revision is a future revision")};
   Logs logs;
   EXPECT_TRUE(InitialCheck(h, logs.lg, std::chrono::seconds(1)).ok());
   EXPECT_EQ(h.asked_, std::vector<int64_t>{10});

@@ -2,10 +2,13 @@
 
 namespace cairn::corruption {
 
-Monitor::Monitor(std::function<bool()> is_leader, std::chrono::nanoseconds interval, std::function<void()> check)
+Monitor::Monitor(std::function<bool()> is_leader, std::chrono::nanoseconds interval,
+                 std::function<void()> check)
     : is_leader_(std::move(is_leader)), interval_(interval), check_(std::move(check)) {}
 
-void Monitor::Start() { thread_ = std::thread([this] { Loop(); }); }
+void Monitor::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
 
 void Monitor::Stop() {
   {

@@ -70,9 +70,9 @@ std::vector<PeerHash> ServerHasher::PeerHashByRev(int64_t rev) {
         }
         p.error = gs.error_message();
         logging::DefaultLogger().Warn(
-            "failed hash kv request", {logging::HexId("local-member-id", MemberId()),
-                                       logging::Int("requested-revision", rev),
-                                       logging::String("remote-peer-endpoint", ep), logging::String("error", p.error)});
+            "failed hash kv request",
+            {logging::HexId("local-member-id", MemberId()), logging::Int("requested-revision", rev),
+             logging::String("remote-peer-endpoint", ep), logging::String("error", p.error)});
       }
     });
   }

@@ -14,7 +14,8 @@ namespace cairn::corruption {
 
 class ServerHasher final : public Hasher {
  public:
-  ServerHasher(etcdserver::EtcdServer* server, raft::transport::TlsOptions tls, std::chrono::milliseconds timeout)
+  ServerHasher(etcdserver::EtcdServer* server, raft::transport::TlsOptions tls,
+               std::chrono::milliseconds timeout)
       : server_(server), tls_(std::move(tls)), timeout_(timeout) {}
   uint64_t MemberId() override { return server_->options().member_id; }
   Status HashByRev(int64_t rev, KvHash* out) override;

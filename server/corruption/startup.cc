@@ -2,8 +2,9 @@
 
 namespace cairn::corruption {
 
-bool PassesInitialCheck(const flags::ServerConfig& config, bool member_initialized, etcdserver::EtcdServer* server,
-                        const raft::transport::TlsOptions& peer_tls, logging::Logger& lg) {
+bool PassesInitialCheck(const flags::ServerConfig& config, bool member_initialized,
+                        etcdserver::EtcdServer* server, const raft::transport::TlsOptions& peer_tls,
+                        logging::Logger& lg) {
   if (!config.experimental_initial_corrupt_check || !member_initialized) return true;
   ServerHasher hasher(server, peer_tls, server->options().request_timeout);
   Status st = InitialCheck(hasher, lg, server->options().request_timeout);
@@ -21,8 +22,10 @@ void RunningMonitors::Add(std::unique_ptr<Monitor> m) {
   monitors_.push_back(std::move(m));
 }
 
-std::unique_ptr<RunningMonitors> StartMonitors(const flags::ServerConfig& config, etcdserver::EtcdServer* server,
-                                               const raft::transport::TlsOptions& peer_tls, logging::Logger& lg) {
+std::unique_ptr<RunningMonitors> StartMonitors(const flags::ServerConfig& config,
+                                               etcdserver::EtcdServer* server,
+                                               const raft::transport::TlsOptions& peer_tls,
+                                               logging::Logger& lg) {
   const bool periodic = config.experimental_corrupt_check_time.count() > 0;
   const bool compact = config.experimental_compact_hash_check_enabled;
   if (!periodic && !compact) return nullptr;
@@ -31,10 +34,12 @@ std::unique_ptr<RunningMonitors> StartMonitors(const flags::ServerConfig& config
   auto is_leader = [server] { return server->IsLeader(); };
   const uint64_t id = server->options().member_id;
   if (periodic) {
-    lg.Info("enabled corruption checking", {logging::HexId("local-member-id", id),
-                                            logging::Duration("interval", config.experimental_corrupt_check_time)});
+    lg.Info("enabled corruption checking",
+            {logging::HexId("local-member-id", id),
+             logging::Duration("interval", config.experimental_corrupt_check_time)});
     running->Add(std::make_unique<Monitor>(is_leader, config.experimental_corrupt_check_time, [hasher, &lg] {
-      if (Status st = PeriodicCheck(*hasher, lg); !st.ok()) lg.Warn("failed to check hash KV", {logging::Error(st)});
+      if (Status st = PeriodicCheck(*hasher, lg); !st.ok())
+        lg.Warn("failed to check hash KV", {logging::Error(st)});
     }));
   }
   if (compact) {

@@ -20,8 +20,9 @@
 
 namespace cairn::corruption {
 
-bool PassesInitialCheck(const flags::ServerConfig& config, bool member_initialized, etcdserver::EtcdServer* server,
-                        const raft::transport::TlsOptions& peer_tls, logging::Logger& lg);
+bool PassesInitialCheck(const flags::ServerConfig& config, bool member_initialized,
+                        etcdserver::EtcdServer* server, const raft::transport::TlsOptions& peer_tls,
+                        logging::Logger& lg);
 
 class RunningMonitors {
  public:
@@ -36,7 +37,9 @@ class RunningMonitors {
   std::vector<std::unique_ptr<Monitor>> monitors_;
 };
 
-std::unique_ptr<RunningMonitors> StartMonitors(const flags::ServerConfig& config, etcdserver::EtcdServer* server,
-                                               const raft::transport::TlsOptions& peer_tls, logging::Logger& lg);
+std::unique_ptr<RunningMonitors> StartMonitors(const flags::ServerConfig& config,
+                                               etcdserver::EtcdServer* server,
+                                               const raft::transport::TlsOptions& peer_tls,
+                                               logging::Logger& lg);
 
 }  // namespace cairn::corruption

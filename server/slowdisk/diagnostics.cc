@@ -37,10 +37,13 @@ void HeartbeatWatch::Send(std::vector<raft::Message> msgs) {
     if (m.type != raft::MessageType::kHeartbeat) continue;
     std::chrono::nanoseconds exceeded;
     if (Observe(m.to, now, &exceeded)) continue;
-    lg_->Warn("leader failed to send out heartbeat on time; took too long, leader is overloaded likely from slow disk",
-              {logging::String("to", etcdserver::IdToHex(m.to)), logging::Duration("heartbeat-interval", heartbeat_),
-               logging::Duration("expected-duration", 2 * heartbeat_),
-               logging::Duration("exceeded-duration", exceeded)});
+    lg_->Warn(
+        "leader failed to send out heartbeat on time; took too long, leader is overloaded likely from slow "
+        "disk",
+        {logging::String("to", etcdserver::IdToHex(m.to)),
+         logging::Duration("heartbeat-interval", heartbeat_),
+         logging::Duration("expected-duration", 2 * heartbeat_),
+         logging::Duration("exceeded-duration", exceeded)});
     metrics::Etcd().heartbeat_send_failures_total.Inc();
   }
   next_->Send(std::move(msgs));
@@ -51,13 +54,15 @@ bool LeaderChangeWatch::NoteLeaderChange(uint64_t leader, uint64_t term) {
   const bool stepped_down = leader_ == id_ && leader != id_ && term == term_;
   leader_ = leader;
   term_ = term;
-  if (stepped_down) lg_->Warn(etcdserver::IdToHex(id_) + " stepped down to follower since quorum is not active");
+  if (stepped_down)
+    lg_->Warn(etcdserver::IdToHex(id_) + " stepped down to follower since quorum is not active");
   return stepped_down;
 }
 
 void ReadIndexRetried(uint64_t request_seq, logging::Logger& lg) {
   lg.Warn("waiting for ReadIndex response took too long, retrying",
-          {logging::Uint("sent-request-id", request_seq), logging::Duration("retry-timeout", kReadIndexRetryTime)});
+          {logging::Uint("sent-request-id", request_seq),
+           logging::Duration("retry-timeout", kReadIndexRetryTime)});
   metrics::Etcd().slow_read_indexes_total.Inc();
 }
 

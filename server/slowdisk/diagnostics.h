@@ -35,7 +35,8 @@ void ObserveWalSync(std::chrono::nanoseconds took, logging::Logger& lg);
 class HeartbeatWatch final : public raft::node::Transport {
  public:
   using Clock = std::chrono::steady_clock;
-  HeartbeatWatch(raft::node::Transport* next, std::chrono::milliseconds heartbeat_interval, logging::Logger* lg)
+  HeartbeatWatch(raft::node::Transport* next, std::chrono::milliseconds heartbeat_interval,
+                 logging::Logger* lg)
       : next_(next), heartbeat_(heartbeat_interval), lg_(lg) {}
   void Send(std::vector<raft::Message> msgs) override;
   void Reset();

@@ -50,10 +50,11 @@ TEST(HeartbeatWatch, LateHeartbeatIsReportedWithEtcdFields) {
   EXPECT_EQ(next.sent, 2u);
   EXPECT_EQ(metrics::Etcd().heartbeat_send_failures_total.Value(), before + 1);
   const std::string all = logs.All();
-  EXPECT_NE(all.find("\"msg\":\"leader failed to send out heartbeat on time; took too long, leader is overloaded "
-                     "likely from slow disk\",\"to\":\"ab\",\"heartbeat-interval\":\"100ms\",\"expected-duration\":"
-                     "\"200ms\",\"exceeded-duration\":\""),
-            std::string::npos)
+  EXPECT_NE(
+      all.find("\"msg\":\"leader failed to send out heartbeat on time; took too long, leader is overloaded "
+               "likely from slow disk\",\"to\":\"ab\",\"heartbeat-interval\":\"100ms\",\"expected-duration\":"
+               "\"200ms\",\"exceeded-duration\":\""),
+      std::string::npos)
       << all;
 }
 
@@ -64,7 +65,8 @@ TEST(LeaderChangeWatch, OnlySameTermLossIsACheckQuorumStepDown) {
   EXPECT_FALSE(w.NoteLeaderChange(0xb, 3));  // a higher term took over
   EXPECT_FALSE(w.NoteLeaderChange(0xa, 4));
   EXPECT_TRUE(w.NoteLeaderChange(0, 4));
-  EXPECT_NE(logs.All().find("\"msg\":\"a stepped down to follower since quorum is not active\""), std::string::npos);
+  EXPECT_NE(logs.All().find("\"msg\":\"a stepped down to follower since quorum is not active\""),
+            std::string::npos);
 }
 
 TEST(ObserveWalSync, SlowSyncWarnsWithEtcdFields) {
@@ -93,10 +95,11 @@ TEST(SlowApply, RequestTextNeverCarriesValues) {
   const double before = metrics::Etcd().slow_apply_total.Value();
   WarnOfSlowApply(logs.lg, std::chrono::milliseconds(150), std::chrono::milliseconds(100), r, res);
   EXPECT_EQ(metrics::Etcd().slow_apply_total.Value(), before + 1);
-  EXPECT_NE(logs.All().find("\"msg\":\"apply request took too long\",\"took\":\"150ms\",\"expected-duration\":"
-                            "\"100ms\",\"prefix\":\"\",\"request\":\"header:<ID:7 > put:<key:\\\"foo\\\" "
-                            "value_size:6 >\",\"response\":\"size:0\""),
-            std::string::npos)
+  EXPECT_NE(
+      logs.All().find("\"msg\":\"apply request took too long\",\"took\":\"150ms\",\"expected-duration\":"
+                      "\"100ms\",\"prefix\":\"\",\"request\":\"header:<ID:7 > put:<key:\\\"foo\\\" "
+                      "value_size:6 >\",\"response\":\"size:0\""),
+      std::string::npos)
       << logs.All();
 }
 

@@ -26,7 +26,8 @@ std::string RequestString(const etcdserver::InternalRequest& req) {
   std::string out = "header:<ID:" + std::to_string(req.header().id()) + " > ";
   if (req.has_put()) {
     const etcdserverpb::PutRequest& p = req.put();
-    out += "put:<key:\"" + google::protobuf::CEscape(p.key()) + "\" value_size:" + std::to_string(p.value().size());
+    out += "put:<key:\"" + google::protobuf::CEscape(p.key()) +
+           "\" value_size:" + std::to_string(p.value().size());
     if (p.lease() != 0) out += " lease:" + std::to_string(p.lease());
     if (p.prev_kv()) out += " prev_kv:true";
     if (p.ignore_value()) out += " ignore_value:true";
