@@ -8,28 +8,16 @@ namespace cairn::io {
 
 namespace {
 
-class SlowSyncFile final : public File {
+class SlowSyncFile final : public ForwardingFile {
  public:
   SlowSyncFile(std::unique_ptr<File> base, std::chrono::milliseconds delay)
-      : base_(std::move(base)), delay_(delay) {}
-  Status ReadAt(uint64_t offset, std::span<std::byte> out) override { return base_->ReadAt(offset, out); }
-  Status WriteAt(uint64_t offset, std::span<const std::byte> data) override {
-    return base_->WriteAt(offset, data);
-  }
+      : ForwardingFile(std::move(base)), delay_(delay) {}
   Status Sync() override {
     std::this_thread::sleep_for(delay_);
     return base_->Sync();
   }
-  Status Truncate(uint64_t size_bytes) override { return base_->Truncate(size_bytes); }
-  Status Allocate(uint64_t size_bytes, bool keep_size) override {
-    return base_->Allocate(size_bytes, keep_size);
-  }
-  Status Size(uint64_t* size_bytes) override { return base_->Size(size_bytes); }
-  int fd() const override { return base_->fd(); }
-  const std::string& path() const override { return base_->path(); }
 
  private:
-  std::unique_ptr<File> base_;
   const std::chrono::milliseconds delay_;
 };
 
