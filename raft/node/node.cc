@@ -25,6 +25,12 @@ Node::Node(NodeOptions options)
       inline_apply_entries_max_(options_.inline_apply_entries_max),
       drive_proposals_(options_.drive_proposals) {
   if (options_.read_timeout_ticks <= 0) options_.read_timeout_ticks = 2 * options_.raft.election_ticks;
+  if (options_.read_retry_ticks <= 0) {
+    options_.read_retry_ticks =
+        options_.tick_interval.count() > 0
+            ? std::max<int>(1, static_cast<int>(std::chrono::milliseconds(500) / options_.tick_interval))
+            : 5;
+  }
 }
 
 Status Node::Start(NodeOptions options, std::unique_ptr<Node>* out) {
@@ -358,7 +364,10 @@ bool Node::DriveLocked(std::unique_lock<std::mutex>& lk) {
     inflight_age_ticks_ += ticks;
     if (inflight_age_ticks_ > static_cast<uint64_t>(options_.read_timeout_ticks)) {
       Inc(metrics_.reads_timed_out, inflight_readers_.size());
+      NoteReadIndexFailed();
       FailInflightReads(Status::Unavailable("raft: read index timed out"));
+    } else if (inflight_age_ticks_ >= inflight_retry_at_ticks_) {
+      RetryReadIndex();
     }
   }
   if (ticks > 0) ExpireAsyncReads(std::chrono::steady_clock::now());
@@ -437,18 +446,41 @@ void Node::IssueReadIndex() {
   std::string ctx = std::to_string(id_) + "/" + std::to_string(++read_seq_);
   inflight_readers_ = std::move(readers);
   inflight_age_ticks_ = 0;
+  inflight_retry_at_ticks_ = static_cast<uint64_t>(options_.read_retry_ticks);
   Inc(metrics_.read_index_requests);
   Status s = rn_->ReadIndex(ctx);
   if (!s.ok()) {
+    NoteReadIndexFailed();
     FailInflightReads(IsProposalDropped(s) ? NoLeader() : s);
     return;
   }
   inflight_ctx_ = std::move(ctx);
 }
 
+void Node::NoteReadIndexFailed() {
+  if (options_.on_read_index_failed) options_.on_read_index_failed();
+}
+
+void Node::RetryReadIndex() {
+  std::string ctx = std::to_string(id_) + "/" + std::to_string(++read_seq_);
+  inflight_retry_at_ticks_ = inflight_age_ticks_ + static_cast<uint64_t>(options_.read_retry_ticks);
+  Inc(metrics_.read_index_requests);
+  if (options_.on_read_index_retry) options_.on_read_index_retry(read_seq_);
+  if (!rn_->ReadIndex(ctx).ok()) return;  // keep waiting on the current one
+  // An answer to an earlier context still serves this batch: every reader in it arrived before
+  // the first request was issued (etcd keeps one request id across its retries).
+  inflight_retired_ctx_.push_back(std::move(inflight_ctx_));
+  inflight_ctx_ = std::move(ctx);
+}
+
 void Node::CompleteReads(const std::vector<ReadState>& states) {
   for (const ReadState& rs : states) {
-    if (inflight_ctx_.empty() || rs.request_ctx != inflight_ctx_) continue;
+    if (inflight_ctx_.empty()) continue;
+    if (rs.request_ctx != inflight_ctx_ &&
+        std::find(inflight_retired_ctx_.begin(), inflight_retired_ctx_.end(), rs.request_ctx) ==
+            inflight_retired_ctx_.end()) {
+      continue;
+    }
     std::vector<ReadDone> ready_now;  // asynchronous readers whose index is applied already
     {
       std::lock_guard<std::mutex> lk(mu_);
@@ -471,6 +503,7 @@ void Node::CompleteReads(const std::vector<ReadState>& states) {
     waiters_cv_.notify_all();
     inflight_readers_.clear();
     inflight_ctx_.clear();
+    inflight_retired_ctx_.clear();
     for (ReadDone& d : ready_now) d(Status::Ok(), rs.index);
   }
 }
@@ -492,6 +525,7 @@ void Node::FailInflightReads(const Status& s) {
   waiters_cv_.notify_all();
   inflight_readers_.clear();
   inflight_ctx_.clear();
+  inflight_retired_ctx_.clear();
   for (ReadDone& d : async) d(s, 0);
 }
 
@@ -563,7 +597,10 @@ bool Node::HandleReady() {
       last_leader_ = leader;
       if (options_.on_leader_change) options_.on_leader_change(leader, rn_->GetStatus().hard_state.term);
     }
-    if (leader == kNoNode && !inflight_ctx_.empty()) FailInflightReads(NoLeader());
+    if (leader == kNoNode && !inflight_ctx_.empty()) {
+      NoteReadIndexFailed();
+      FailInflightReads(NoLeader());
+    }
   }
   // 1. Messages that do not depend on this Ready's persistence.
   if (!rd.messages.empty()) {

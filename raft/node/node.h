@@ -101,6 +101,14 @@ struct NodeOptions {
   // A ReadIndex request unanswered for this many ticks fails its readers
   // (e.g. lost in a leader change). 0: 2 * election_ticks.
   int read_timeout_ticks = 0;
+  // etcd's ReadIndex retry (readIndexRetryTime, 500 ms): a request unanswered for this many ticks
+  // is sent again under a fresh context (an answer to the old one is ignored) and
+  // on_read_index_retry runs with the new request's sequence number. 0: 500 ms / tick_interval
+  // (at least 1 tick); without a tick_interval, 5 ticks.
+  int read_retry_ticks = 0;
+  std::function<void(uint64_t request_seq)> on_read_index_retry;
+  // A ReadIndex request failed its readers (timed out, refused, leader lost); not called on Stop.
+  std::function<void()> on_read_index_failed;
 };
 
 class Node {
@@ -250,6 +258,9 @@ class Node {
   // A new reader may join (running, not failed, under max_pending_reads). REQUIRES: mu_ held.
   Status AdmitReaderLocked();
   void IssueReadIndex();
+  // Sends the in-flight ReadIndex request again under a fresh context (read_retry_ticks).
+  void RetryReadIndex();
+  void NoteReadIndexFailed();  // on_read_index_failed, if set
   void CompleteReads(const std::vector<ReadState>& states);
   void FailInflightReads(const Status& s);
   // Raft thread, on ticks: fails asynchronous readers whose caller deadline passed.
@@ -303,8 +314,10 @@ class Node {
 
   // Raft thread only: the ReadIndex request in flight.
   std::string inflight_ctx_;
+  std::vector<std::string> inflight_retired_ctx_;  // earlier contexts of the same batch (retries)
   std::vector<std::shared_ptr<Reader>> inflight_readers_;
   uint64_t inflight_age_ticks_ = 0;
+  uint64_t inflight_retry_at_ticks_ = 0;  // inflight_age_ticks_ at which to retry the request
   uint64_t read_seq_ = 0;
   NodeId last_leader_ = kNoNode;
 

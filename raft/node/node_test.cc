@@ -274,6 +274,38 @@ TEST_F(NodeTest, ReadIndexAsyncTimesOutWithoutReadState) {
   net_.Isolate(follower, false);
 }
 
+// etcd's ReadIndex retry: a request lost on the way (the follower was cut off for a while) is sent
+// again every read_retry_ticks, so the read completes once the network heals, long before it
+// would time out; each retry is reported.
+TEST(NodeReadRetry, LostReadIndexIsSentAgain) {
+  LocalNetwork net;
+  std::atomic<int> retries{0};
+  TestCluster cluster(
+      3,
+      {[&](NodeId id) { return net.TransportFor(id); }, [&](NodeId id, Node* n) { net.Attach(id, n); },
+       [&](NodeId, NodeOptions* o) {
+         o->read_retry_ticks = 10;      // 50 ms
+         o->read_timeout_ticks = 1000;  // 5 s
+         o->on_read_index_retry = [&](uint64_t) { retries++; };
+       }},
+      5ms, /*election_ticks=*/200);
+  for (NodeId id : cluster.ids()) ASSERT_TRUE(cluster.Start(id).ok());
+  const NodeId leader = cluster.WaitForLeader(10s);
+  ASSERT_NE(leader, kNoNode);
+  const NodeId follower = leader == 1 ? 2 : 1;
+  Node* n = cluster.node(follower);
+  net.Isolate(follower, true);  // its first ReadIndex request is dropped
+  AsyncReads reads;
+  ASSERT_TRUE(n->ReadIndexAsync(5s, reads.Callback(n)).ok());
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (retries.load() < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  EXPECT_GE(retries.load(), 2);
+  net.Isolate(follower, false);
+  ASSERT_TRUE(reads.WaitFor(1, 5s));
+  std::lock_guard<std::mutex> lk(reads.mu);
+  EXPECT_TRUE(reads.results[0].first.ok()) << reads.results[0].first.message();
+}
+
 TEST_F(NodeTest, ReadIndexAsyncFailsOnStopWhileInFlight) {
   StartAll();
   const NodeId leader = cluster_.WaitForLeader(5s);

@@ -52,6 +52,7 @@ Status TestCluster::Start(NodeId id) {
   o.raft.applied = record->applied;
   o.transport = hooks_.transport_for(id);
   o.tick_interval = tick_interval_;
+  if (hooks_.customize) hooks_.customize(id, &o);
   Member* mp = &m;
   const Index compact_every = compact_every_;
   const ConfState voters{ids_, {}};

@@ -34,6 +34,8 @@ class TestCluster {
     std::function<Transport*(NodeId id)> transport_for;
     // Called after a node starts (node != nullptr) and before it stops (nullptr).
     std::function<void(NodeId id, Node* node)> attach;
+    // May adjust a node's options just before it starts (optional).
+    std::function<void(NodeId id, NodeOptions* options)> customize;
   };
   // Nodes 1..n; tick every tick_interval, election after election_ticks.
   TestCluster(int n, Hooks hooks, std::chrono::milliseconds tick_interval, int election_ticks = 10);

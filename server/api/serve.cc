@@ -31,6 +31,8 @@
 #include "server/api/maintenance_service.h"
 #include "server/api/systemd_notify.h"
 #include "server/api/watch_service.h"
+#include "server/corruption/peer_hashkv_service.h"
+#include "server/corruption/startup.h"
 #include "server/etcdserver/auto_compaction.h"
 #include "server/etcdserver/bootstrap.h"
 #include "server/etcdserver/member_id.h"
@@ -44,9 +46,12 @@
 #include "server/metrics/etcd_metrics.h"
 #include "server/metrics/peer_metrics_observer.h"
 #include "server/metrics/process_metrics.h"
+#include "server/slowdisk/diagnostics.h"
+#include "server/slowdisk/slow_apply.h"
 #include "server/version.h"
 #include "storage/backend/bolt_backend.h"
 #include "storage/io/file.h"
+#include "storage/io/slow_sync_env.h"
 #include "storage/wal/format.h"
 
 namespace cairn::api {
@@ -129,7 +134,7 @@ Status OpenDb(const flags::ServerConfig& config, const std::string& path,
         std::max(std::chrono::milliseconds(1),
                  std::chrono::duration_cast<std::chrono::milliseconds>(config.backend_batch_interval));
   }
-  return backend::OpenBoltBackend(io::DefaultEnv(), path, options, out);
+  return backend::OpenBoltBackend(io::ServerEnv(), path, options, out);
 }
 
 // Binds and closes every TCP address this member will listen on (the first peer URL, as served;
@@ -209,6 +214,16 @@ int RunServe(int argc, char** argv) {
   if (!flags::LoadServerConfig(std::vector<std::string>(argv, argv + argc), flags::ProcessEnvironment(), lg,
                                &config, &exit_code)) {
     return exit_code;
+  }
+  // Test-only fault injection (storage/io/slow_sync_env.h): a slow disk.
+  if (Status st = io::InitServerEnv(std::getenv(io::kFsyncDelayVariable)); !st.ok()) {
+    lg.Error(st.message());
+    return 1;
+  }
+  if (io::FsyncDelay().count() > 0) {
+    lg.Warn(
+        "TEST-ONLY fault injection: every fdatasync of the WAL and the db is delayed",
+        {logging::String("variable", io::kFsyncDelayVariable), logging::Duration("delay", io::FsyncDelay())});
   }
   for (const auto& [flag, value] : config.ignored_flags) {
     lg.Warn("flag is accepted for compatibility but has no effect in Cairn",
@@ -347,6 +362,7 @@ int RunServe(int argc, char** argv) {
   LeaderChannel leader_channel(peer_tls);
   ClusterService peer_cluster_service(nullptr, &leader_channel);
   LeaseService peer_lease_service(nullptr, &leader_channel);
+  corruption::PeerHashKVService peer_hashkv_service(peer_tls);  // the corruption checks' HashKV
   ClusterStart start;
   if (Status st = PrepareClusterStart(config, backend.get(), member_initialized, peer_tls, &start);
       !st.ok()) {
@@ -374,7 +390,7 @@ int RunServe(int argc, char** argv) {
   to.handler = &peer_handler;
   to.snapshot_source = &snapshot_source;
   to.snapshot_dir = config.SnapDir();
-  to.extra_services = {&peer_cluster_service, &peer_lease_service};
+  to.extra_services = {&peer_cluster_service, &peer_lease_service, &peer_hashkv_service};
   metrics::PeerMetricsObserver peer_metrics(&metrics::Network(), member_id);  // etcd_network_peer_*
   to.observer = &peer_metrics;
   std::unique_ptr<raft::transport::GrpcTransport> transport;
@@ -395,16 +411,25 @@ int RunServe(int argc, char** argv) {
   ro.member_id = member_id;
   ro.wal_dir = wal_dir;
   ro.wal_options.log = [&lg](std::string_view line) { lg.Info(line); };
-  ro.wal_options.on_sync = [](std::chrono::nanoseconds d) {
-    metrics::Etcd().wal_fsync_duration_seconds.Observe(std::chrono::duration<double>(d).count());
-  };
+  ro.wal_options.on_sync = [&lg](std::chrono::nanoseconds d) { slowdisk::ObserveWalSync(d, lg); };
+  ro.wal_options.env = io::ServerEnv();
+  if (io::FsyncDelay().count() > 0) ro.wal_options.use_io_uring = false;  // every sync through the Env
+  ro.on_read_index_retry = [&lg](uint64_t seq) { slowdisk::ReadIndexRetried(seq, lg); };
+  ro.on_read_index_failed = slowdisk::ReadIndexFailed;
   ro.snapshot = start.snapshot;
   ro.election_ticks = config.ElectionTicks();
   ro.tick_interval = std::chrono::milliseconds(config.heartbeat_interval_ms);
   ro.snapshot_count = config.snapshot_count;
-  ro.transport = transport.get();
+  // The leader's heartbeats are watched on their way out (etcd's "failed to send out heartbeat").
+  slowdisk::HeartbeatWatch heartbeat_watch(transport.get(),
+                                           std::chrono::milliseconds(config.heartbeat_interval_ms), &lg);
+  slowdisk::LeaderChangeWatch leader_watch(member_id, &lg);
+  ro.transport = &heartbeat_watch;
   ro.leader_wait = std::chrono::milliseconds(config.election_timeout_ms);
-  ro.on_leader_change = [&lg, &server_ptr, member_id](uint64_t leader, uint64_t term) {
+  ro.on_leader_change = [&lg, &server_ptr, &heartbeat_watch, &leader_watch, member_id](uint64_t leader,
+                                                                                       uint64_t term) {
+    heartbeat_watch.Reset();
+    leader_watch.NoteLeaderChange(leader, term);
     metrics::EtcdMetrics& em = metrics::Etcd();
     em.has_leader.Set(leader != 0 ? 1 : 0);
     em.is_leader.Set(leader == member_id ? 1 : 0);
@@ -433,6 +458,11 @@ int RunServe(int argc, char** argv) {
   so.request_timeout = std::chrono::milliseconds(5000 + 2 * config.election_timeout_ms);
   so.election_timeout = std::chrono::milliseconds(config.election_timeout_ms);
   so.strict_reconfig_check = config.strict_reconfig_check;
+  so.warning_apply_duration = config.experimental_warning_apply_duration;
+  so.record_compaction_hashes = config.experimental_compact_hash_check_enabled;
+  so.on_slow_apply = [&lg, d = config.experimental_warning_apply_duration](
+                         const etcdserver::InternalRequest& req, const etcdserver::ApplyResult& res,
+                         std::chrono::nanoseconds took) { slowdisk::WarnOfSlowApply(lg, took, d, req, res); };
   int64_t min_ttl_ms = int64_t{3} * config.ElectionTicks() / 2 * config.heartbeat_interval_ms;
   so.lease_min_ttl_seconds = (min_ttl_ms + 999) / 1000;
   so.on_proposals_pending = [](int delta) { metrics::Etcd().proposals_pending.Add(delta); };
@@ -489,6 +519,13 @@ int RunServe(int argc, char** argv) {
   peer_handler.Attach(log->node());
   peer_cluster_service.set_server(server.get());
   peer_lease_service.set_server(server.get());
+  peer_hashkv_service.set_server(server.get());
+  if (!corruption::PassesInitialCheck(config, member_initialized, server.get(), peer_tls, lg)) {
+    peer_handler.Attach(nullptr);
+    server->Stop();
+    transport->Stop();
+    return 1;
+  }
   if (log->leader().leader_id != 0) server->OnLeaderChange(log->leader().leader_id, log->leader().term);
   const uint64_t restored_index = server->restored_consistent_index();
   const uint64_t replayed = log->replayed_entries();
@@ -559,6 +596,9 @@ int RunServe(int argc, char** argv) {
                                                           flags::UrlListString(config.advertise_client_urls) +
                                                           "]}"),
            logging::HexId("cluster-id", cluster_id)});
+
+  std::unique_ptr<corruption::RunningMonitors> corruption_monitors =
+      corruption::StartMonitors(config, server.get(), peer_tls, lg);
 
   // Step 6: gRPC services and listeners.
   KvService kv_service(server.get());
@@ -685,6 +725,7 @@ int RunServe(int argc, char** argv) {
   grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   for (auto& l : listeners) l->Stop();
   if (auto_compaction) auto_compaction->Stop();
+  corruption_monitors.reset();
   peer_handler.Attach(nullptr);
   server->Stop();
   transport->Stop();

@@ -22,6 +22,26 @@ bool EtcdServer::NoSpace() const {
   return false;
 }
 
+bool EtcdServer::RefusedByCorruptAlarm(const InternalRequest& req, ApplyResult* res) const {
+  switch (req.request_case()) {
+    case InternalRequest::kPut:
+    case InternalRequest::kDeleteRange:
+    case InternalRequest::kTxn:
+    case InternalRequest::kCompaction:
+    case InternalRequest::kLeaseGrant:
+    case InternalRequest::kLeaseRevoke: break;
+    default: return false;
+  }
+  std::lock_guard<std::mutex> lock(alarm_mu_);
+  for (const auto& [member, type] : alarms_) {
+    if (type == etcdserverpb::CORRUPT) {
+      res->status = EtcdError(kErrCorrupt);
+      return true;
+    }
+  }
+  return false;
+}
+
 Status EtcdServer::CheckQuota(size_t cost) {
   // etcd backendQuota.Available: size + cost must stay within the quota; when it would not, the
   // NOSPACE alarm is raised through the log and the request fails.

@@ -32,6 +32,7 @@ void EtcdServer::Apply(const LogEntry& entry) {
   assert(parsed);
   if (!parsed) std::abort();
   ApplyResult result;
+  const auto apply_start = std::chrono::steady_clock::now();
   {
     // Every entry kind advances the consistent index; the pre-commit hook persists it with the
     // entry's effects (see apply_commit_mu_).
@@ -42,11 +43,16 @@ void EtcdServer::Apply(const LogEntry& entry) {
     result.status = CheckApplyPermission(req);
     if (result.status.ok()) result = ApplyRequest(req);
   }
+  if (const auto took = std::chrono::steady_clock::now() - apply_start;
+      took > options_.warning_apply_duration && options_.on_slow_apply) {
+    options_.on_slow_apply(req, result, took);
+  }
   wait_.Trigger(req.header().id(), std::move(result));
 }
 
 ApplyResult EtcdServer::ApplyRequest(const InternalRequest& req) {
   ApplyResult res;
+  if (RefusedByCorruptAlarm(req, &res)) return res;
   switch (req.request_case()) {
     case InternalRequest::kPut: {
       if (NoSpace()) {

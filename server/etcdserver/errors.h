@@ -19,6 +19,7 @@ inline constexpr std::string_view kErrDuplicateKey = "etcdserver: duplicate key 
 inline constexpr std::string_view kErrCompacted = "etcdserver: mvcc: required revision has been compacted";
 inline constexpr std::string_view kErrFutureRev = "etcdserver: mvcc: required revision is a future revision";
 inline constexpr std::string_view kErrNoSpace = "etcdserver: mvcc: database space exceeded";
+inline constexpr std::string_view kErrCorrupt = "etcdserver: corrupt cluster";
 inline constexpr std::string_view kErrLeaseNotFound = "etcdserver: requested lease not found";
 inline constexpr std::string_view kErrLeaseExist = "etcdserver: lease already exists";
 inline constexpr std::string_view kErrLeaseTTLTooLarge = "etcdserver: too large lease TTL";

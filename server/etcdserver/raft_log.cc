@@ -55,6 +55,8 @@ Status RaftLog::Start(Applier* applier, uint64_t applied_index) {
     cv_.notify_all();
   };
   o.apply = [this](raft::node::ApplyBatch&& batch) { ApplyBatch(std::move(batch)); };
+  o.on_read_index_retry = options_.on_read_index_retry;
+  o.on_read_index_failed = options_.on_read_index_failed;
   o.inline_apply_entries_max = lone_voter_.load() ? options_.lone_voter_inline_apply_entries_max : 0;
   o.drive_proposals = lone_voter_.load() && options_.lone_voter_drive_proposals;
   CAIRN_RETURN_IF_ERROR(raft::node::Node::Start(std::move(o), &node_));

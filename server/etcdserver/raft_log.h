@@ -49,6 +49,10 @@ struct RaftLogOptions {
   // How long a proposal waits for a leader to appear before failing with "no leader".
   std::chrono::milliseconds leader_wait{1000};
   std::function<void(uint64_t leader, uint64_t term)> on_leader_change;
+  // ReadIndex diagnostics (raft/node NodeOptions): a request re-sent after 500 ms unanswered
+  // (etcd's "waiting for ReadIndex response took too long, retrying"), a request failed. May be empty.
+  std::function<void(uint64_t request_seq)> on_read_index_retry;
+  std::function<void()> on_read_index_failed;
   // A fatal node error (WAL write failure). Default: print and abort.
   std::function<void(const Status&)> fatal;
   // While this member is the only voter, committed batches of at most this many entries are

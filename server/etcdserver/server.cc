@@ -71,6 +71,7 @@ Status EtcdServer::Open(ServerOptions options, backend::Backend* backend, Log* l
   CAIRN_RETURN_IF_ERROR(mvcc::Lessor::Open(backend, lo, &s->lessor_));
   mvcc::KvStore::Options ko;
   ko.leases = s->lessor_.get();
+  ko.record_compaction_hashes = s->options_.record_compaction_hashes;
   CAIRN_RETURN_IF_ERROR(mvcc::KvStore::Open(backend, ko, &s->kv_));
   s->lessor_->set_kv(s->kv_.get());
   s->watchable_ = std::make_unique<mvcc::WatchableStore>(s->kv_.get());

@@ -63,6 +63,8 @@
 
 namespace cairn::etcdserver {
 
+struct ApplyResult;
+
 struct ServerOptions {
   std::string name = "default";
   uint64_t member_id = 0;
@@ -89,6 +91,15 @@ struct ServerOptions {
   // by the batch limit inside a write are not seen) and of defragmentations. May be empty.
   std::function<void(std::chrono::nanoseconds)> on_backend_commit;
   std::function<void(std::chrono::nanoseconds)> on_defrag;
+  // --experimental-warning-apply-duration: an entry whose apply (waiting for the backend commit
+  // lock included, as etcd's) took longer is handed to on_slow_apply on the apply thread (etcd's
+  // "apply request took too long" + etcd_server_slow_apply_total). May be empty.
+  std::chrono::nanoseconds warning_apply_duration = std::chrono::milliseconds(100);
+  // --experimental-compact-hash-check-enabled: MVCC records a hash at each compaction
+  // (KvStore::Options::record_compaction_hashes) for the leader's compaction hash check.
+  bool record_compaction_hashes = false;
+  std::function<void(const InternalRequest& req, const ApplyResult& res, std::chrono::nanoseconds took)>
+      on_slow_apply;
 
   // Cluster (Raft). Called on the apply thread after a member was added, updated or removed
   // (`removed`): the transport follows. May be empty.
@@ -347,6 +358,9 @@ class EtcdServer final : public Applier {
   Status ProposeConfChangeAndWait(raft::ConfChangeType type, const Member& m, ApplyResult* out);
   void FillMembers(google::protobuf::RepeatedPtrField<etcdserverpb::Member>* out) const;
   bool NoSpace() const;
+  // etcd applierV3Corrupt: with a CORRUPT alarm active, KV, compaction and lease grant/revoke
+  // entries fail with kErrCorrupt (alarms.cc). True when `req` is refused so; fills `res`.
+  bool RefusedByCorruptAlarm(const InternalRequest& req, ApplyResult* res) const;
   // Raises NOSPACE through the log when the backend is over quota by `cost` bytes more.
   Status CheckQuota(size_t cost);
   void LeaseLoop();

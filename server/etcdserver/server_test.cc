@@ -242,6 +242,27 @@ TEST_F(ServerTest, NoSpaceAlarmBlocksWritesUntilDisarmed) {
   EXPECT_TRUE(server_->ActiveAlarms().empty());
 }
 
+// etcd applierV3Corrupt: with CORRUPT raised, writes fail with "etcdserver: corrupt cluster";
+// reads and disarming still work.
+TEST_F(ServerTest, CorruptAlarmRefusesWritesUntilDisarmed) {
+  ASSERT_TRUE(Put("k", "v").ok());
+  etcdserverpb::AlarmRequest a;
+  a.set_action(etcdserverpb::AlarmRequest::ACTIVATE);
+  a.set_memberid(0);
+  a.set_alarm(etcdserverpb::CORRUPT);
+  etcdserverpb::AlarmResponse ar;
+  ASSERT_TRUE(server_->Alarm(a, &ar).ok());
+  EXPECT_EQ(Put("k", "w").message(), kErrCorrupt);
+  etcdserverpb::DeleteRangeRequest d;
+  d.set_key("k");
+  etcdserverpb::DeleteRangeResponse dr;
+  EXPECT_EQ(server_->DeleteRange(d, &dr).message(), kErrCorrupt);
+  EXPECT_EQ(Get("k").kvs(0).value(), "v");
+  a.set_action(etcdserverpb::AlarmRequest::DEACTIVATE);
+  ASSERT_TRUE(server_->Alarm(a, &ar).ok());
+  EXPECT_TRUE(Put("k", "w").ok());
+}
+
 TEST_F(ServerTest, StatusReportsVersionAndRaftIndexes) {
   ASSERT_TRUE(Put("a", "b").ok());
   ASSERT_TRUE(log_->WaitApplied(1, std::chrono::seconds(5)));

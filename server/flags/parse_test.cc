@@ -189,10 +189,12 @@ TEST(ParseTest, IgnoredFlagsAreAcceptedAndRecorded) {
        "--initial-advertise-peer-urls=https://10.0.0.1:2380", "--initial-cluster=node=https://10.0.0.1:2380",
        "--key-file=/k", "--listen-client-urls=https://127.0.0.1:2379,https://10.0.0.1:2379",
        "--listen-metrics-urls=http://127.0.0.1:2381", "--listen-peer-urls=https://10.0.0.1:2380",
-       "--name=node", "--peer-cert-file=/p", "--peer-client-cert-auth=true", "--peer-key-file=/pk",
-       "--peer-trusted-ca-file=/ca", "--snapshot-count=10000", "--trusted-ca-file=/ca"});
+       "--proxy-failure-wait=6000", "--name=node", "--peer-cert-file=/p", "--peer-client-cert-auth=true",
+       "--peer-key-file=/pk", "--peer-trusted-ca-file=/ca", "--snapshot-count=10000", "--trusted-ca-file=/ca"});
   ASSERT_EQ(r.outcome, Outcome::kRun) << r.message;
-  EXPECT_EQ(r.config.ignored_flags.at("experimental-initial-corrupt-check"), "true");
+  EXPECT_TRUE(r.config.experimental_initial_corrupt_check);
+  EXPECT_EQ(r.config.ignored_flags.count("experimental-initial-corrupt-check"), 0u);
+  EXPECT_EQ(r.config.ignored_flags.at("proxy-failure-wait"), "6000");
   EXPECT_EQ(UrlListString(r.config.listen_client_urls), "https://10.0.0.1:2379,https://127.0.0.1:2379");
   EXPECT_EQ(r.config.initial_cluster, "node=https://10.0.0.1:2380");
   // Kind checks apply to ignored flags too.

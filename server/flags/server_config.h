@@ -85,6 +85,11 @@ struct ServerConfig {
 
   // --- Experimental ---
   std::chrono::nanoseconds experimental_watch_progress_notify_interval = std::chrono::minutes(10);
+  std::chrono::nanoseconds experimental_warning_apply_duration = std::chrono::milliseconds(100);
+  bool experimental_initial_corrupt_check = false;              // --experimental-initial-corrupt-check
+  std::chrono::nanoseconds experimental_corrupt_check_time{0};  // --experimental-corrupt-check-time (0 = off)
+  bool experimental_compact_hash_check_enabled = false;         // --experimental-compact-hash-check-enabled
+  std::chrono::nanoseconds experimental_compact_hash_check_time = std::chrono::minutes(1);  // ...-check-time
 
   // etcd flags Cairn accepts for drop-in compatibility but does not act on: flag name -> value
   // as given. The server logs each once at start-up.

@@ -61,6 +61,28 @@ class Env {
   virtual Status SyncDir(const std::string& path) = 0;
 };
 
+// A File that passes every call to `base_`: wrappers (NoSyncEnv's, SlowSyncEnv's files) override
+// only what they change.
+class ForwardingFile : public File {
+ public:
+  explicit ForwardingFile(std::unique_ptr<File> base) : base_(std::move(base)) {}
+  Status ReadAt(uint64_t offset, std::span<std::byte> out) override { return base_->ReadAt(offset, out); }
+  Status WriteAt(uint64_t offset, std::span<const std::byte> data) override {
+    return base_->WriteAt(offset, data);
+  }
+  Status Sync() override { return base_->Sync(); }
+  Status Truncate(uint64_t size_bytes) override { return base_->Truncate(size_bytes); }
+  Status Allocate(uint64_t size_bytes, bool keep_size) override {
+    return base_->Allocate(size_bytes, keep_size);
+  }
+  Status Size(uint64_t* size_bytes) override { return base_->Size(size_bytes); }
+  int fd() const override { return base_->fd(); }
+  const std::string& path() const override { return base_->path(); }
+
+ protected:
+  std::unique_ptr<File> base_;
+};
+
 // An Env that passes every call to `base_`: wrappers (FaultEnv, NoSyncEnv, test Envs) override
 // only what they change.
 class ForwardingEnv : public Env {

@@ -27,24 +27,10 @@ class NoSyncEnv final : public ForwardingEnv {
   Status SyncDir(const std::string&) override { return Status::Ok(); }
 
  private:
-  class NoSyncFile final : public File {
+  class NoSyncFile final : public ForwardingFile {
    public:
-    explicit NoSyncFile(std::unique_ptr<File> base) : base_(std::move(base)) {}
-    Status ReadAt(uint64_t offset, std::span<std::byte> out) override { return base_->ReadAt(offset, out); }
-    Status WriteAt(uint64_t offset, std::span<const std::byte> data) override {
-      return base_->WriteAt(offset, data);
-    }
+    using ForwardingFile::ForwardingFile;
     Status Sync() override { return Status::Ok(); }
-    Status Truncate(uint64_t size_bytes) override { return base_->Truncate(size_bytes); }
-    Status Allocate(uint64_t size_bytes, bool keep_size) override {
-      return base_->Allocate(size_bytes, keep_size);
-    }
-    Status Size(uint64_t* size_bytes) override { return base_->Size(size_bytes); }
-    int fd() const override { return base_->fd(); }
-    const std::string& path() const override { return base_->path(); }
-
-   private:
-    std::unique_ptr<File> base_;
   };
 };
 

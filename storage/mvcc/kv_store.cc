@@ -419,6 +419,16 @@ void KvStore::set_change_observer(ChangeObserver observer) {
 }
 
 Status KvStore::Compact(Revision rev, std::shared_future<void>* done) {
+  if (options_.record_compaction_hashes) {
+    CompactionHash h;
+    Revision current = 0;
+    if (HashByRev(rev, &h.hash, &current, &h.compact_revision).ok()) {
+      h.revision = rev;
+      std::lock_guard<std::mutex> lock(hashes_mu_);
+      compaction_hashes_.insert(compaction_hashes_.begin(), h);
+      if (compaction_hashes_.size() > kCompactionHashesMax) compaction_hashes_.pop_back();
+    }
+  }
   auto promise = std::make_shared<std::promise<void>>();
   *done = promise->get_future().share();
   {
@@ -503,7 +513,23 @@ uint32_t KvStore::Hash(Revision* current_rev) {
   return crc.value();
 }
 
+std::vector<KvStore::CompactionHash> KvStore::CompactionHashes() const {
+  std::lock_guard<std::mutex> lock(hashes_mu_);
+  return compaction_hashes_;
+}
+
 Status KvStore::HashByRev(Revision rev, uint32_t* hash, Revision* current_rev, Revision* compact_rev) {
+  if (rev > 0 && options_.record_compaction_hashes) {
+    std::lock_guard<std::mutex> lock(hashes_mu_);
+    for (const CompactionHash& h : compaction_hashes_) {
+      if (h.revision != rev) continue;
+      std::shared_lock rl(rev_mu_);
+      *hash = h.hash;
+      *compact_rev = h.compact_revision;
+      *current_rev = current_rev_;
+      return Status::Ok();
+    }
+  }
   std::unique_ptr<backend::ReadView> view;
   Revision cur, compacted;
   {

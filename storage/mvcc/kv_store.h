@@ -112,7 +112,18 @@ class KvStore {
     // Runs physical compaction jobs in FIFO order; default: inline (Compact returns when done).
     // A threaded scheduler must be drained before the KvStore is destroyed.
     Scheduler compaction_scheduler;
+    // etcd 3.5 hashStorage (--experimental-compact-hash-check-enabled): each Compact(rev) first
+    // records HashByRev(rev) (the hash of what the compaction keeps, with the previous compact
+    // revision); HashByRev(rev) of a recorded revision then answers the recorded hash.
+    bool record_compaction_hashes = false;
   };
+
+  struct CompactionHash {
+    uint32_t hash = 0;
+    Revision revision = 0;
+    Revision compact_revision = 0;
+  };
+  static constexpr size_t kCompactionHashesMax = 10;  // etcd hashStorageMaxSize
 
   // Creates the buckets if needed and rebuilds the index from the backend (etcd store.restore):
   // current revision, compaction marks (resuming an unfinished compaction), lease attachments.
@@ -154,6 +165,8 @@ class KvStore {
   // etcd store.HashByRev (HashKV): CRC-32C of "key" and the key bucket up to rev, skipping
   // revisions a compaction at rev would delete. rev 0: current.
   Status HashByRev(Revision rev, uint32_t* hash, Revision* current_rev, Revision* compact_rev);
+  // The recorded compaction hashes, newest first (empty unless record_compaction_hashes).
+  std::vector<CompactionHash> CompactionHashes() const;
 
   // Called at the end of each write transaction with changes, in revision order, while the
   // write lock is held (so events arrive in order); must not open a write transaction.
@@ -175,6 +188,8 @@ class KvStore {
   void SaveConsistentIndexLocked(backend::BatchTx* tx);
   // The physical part of a compaction: index compaction, then backend deletion in rounds.
   void RunCompaction(Revision rev);
+  mutable std::mutex hashes_mu_;
+  std::vector<CompactionHash> compaction_hashes_;  // newest first; guarded by hashes_mu_
   void ScheduleCompaction(Revision rev, std::shared_ptr<std::promise<void>> done);
 
   backend::Backend* b_;

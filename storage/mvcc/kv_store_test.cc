@@ -32,6 +32,7 @@ class FakeLeases : public LeaseHooks {
 
 class KvStoreTest : public ::testing::Test {
  protected:
+  bool record_compaction_hashes_ = false;
   void SetUp() override { Reopen(); }
   void Reopen() {
     store_.reset();
@@ -40,6 +41,7 @@ class KvStoreTest : public ::testing::Test {
     o.leases = &leases_;
     o.compaction_batch_limit = 3;  // exercise several deletion rounds
     o.restore_chunk_keys = 4;      // and several restore chunks
+    o.record_compaction_hashes = record_compaction_hashes_;
     ASSERT_TRUE(KvStore::Open(&backend_, o, &store_).ok());
   }
   Revision Put(const std::string& k, const std::string& v, LeaseId lease = 0) {
@@ -422,6 +424,38 @@ TEST(Crc32cTest, KnownVector) {
 }
 
 // HashKV computed independently: "key" then every (revision key, serialized KeyValue) pair kept.
+// etcd hashStorage: the hash at a compaction's revision, taken just before it, stays answerable
+// after the compaction (the leader's compaction hash check asks peers for it).
+TEST_F(KvStoreTest, CompactionHashesAreRecordedAndAnswered) {
+  record_compaction_hashes_ = true;
+  Reopen();
+  Put("a", "1");
+  Put("a", "2");
+  Put("b", "1");  // 4
+  uint32_t before;
+  Revision cur, compacted;
+  ASSERT_TRUE(store_->HashByRev(3, &before, &cur, &compacted).ok());
+  std::shared_future<void> done;
+  ASSERT_TRUE(store_->Compact(3, &done).ok());
+  done.wait();
+  std::vector<KvStore::CompactionHash> hs = store_->CompactionHashes();
+  ASSERT_EQ(hs.size(), 1u);
+  EXPECT_EQ(hs[0].revision, 3);
+  EXPECT_EQ(hs[0].compact_revision, -1);  // never compacted before (etcd's compactMainRev -1)
+  EXPECT_EQ(hs[0].hash, before);
+  uint32_t h;
+  ASSERT_TRUE(store_->HashByRev(3, &h, &cur, &compacted).ok());
+  EXPECT_EQ(h, before);
+  EXPECT_EQ(compacted, -1);
+  EXPECT_EQ(cur, 4);
+  for (int i = 0; i < 12; i++) Put("c", std::to_string(i));
+  for (Revision r = 4; r < 16; r++) ASSERT_TRUE(store_->Compact(r, &done).ok());
+  hs = store_->CompactionHashes();
+  ASSERT_EQ(hs.size(), KvStore::kCompactionHashesMax);
+  EXPECT_EQ(hs[0].revision, 15);
+  EXPECT_EQ(hs[0].compact_revision, 14);
+}
+
 TEST_F(KvStoreTest, HashByRevMatchesIndependentComputation) {
   Put("a", "1");  // 2
   Put("a", "2");  // 3

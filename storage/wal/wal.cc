@@ -16,8 +16,6 @@ namespace {
 constexpr uint64_t kFreshSegmentBytesMax = sizeof(SegmentHeader) + RecordBytes(sizeof(HardStatePayload)) +
                                            RecordBytes(sizeof(SnapshotMarkerPayload));
 
-constexpr auto kSlowSyncThreshold = std::chrono::seconds(1);
-
 Status ReadWhole(io::Env* env, const std::string& path, uint64_t limit_bytes, std::vector<std::byte>* out) {
   std::unique_ptr<io::File> file;
   CAIRN_RETURN_IF_ERROR(env->Open(path, io::OpenMode::kReadOnly, &file));
@@ -250,10 +248,6 @@ Status Wal::WriteGroup(const LogState& before, const std::vector<Writer*>& group
   }
   CAIRN_RETURN_IF_ERROR(written);
   if (options_.on_sync) options_.on_sync(took);
-  if (took > kSlowSyncThreshold) {
-    Log("WAL " + current_->path() + ": slow fdatasync took " +
-        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()) + "ms");
-  }
   tail_offset_ += buffer_.size();
   if (buffer_.capacity() > 2 * options_.group_bytes_max)
     std::vector<std::byte>().swap(buffer_);  // one huge batch

@@ -82,8 +82,8 @@ struct Options {
   bool preallocate_in_background = true;
   // Bound on the bytes of one group commit (a single larger batch still goes alone).
   uint64_t group_bytes_max = uint64_t{16} << 20;
-  // Receives one line per notable event (active I/O path, torn tail repaired,
-  // slow fdatasync). nullptr: stderr.
+  // Receives one line per notable event (active I/O path, torn tail repaired).
+  // nullptr: stderr. (A slow fdatasync is on_sync's to report.)
   std::function<void(std::string_view line)> log;
   // Observes the duration of every write+fdatasync (for
   // etcd_disk_wal_fsync_duration_seconds). Called on the leader's thread.
