@@ -9,8 +9,11 @@ import tempfile
 
 
 def load(proto_dir):
-    """proto_dir: the directory holding rpc.proto/kv.proto/auth.proto (imports read proto/x.proto)."""
+    """proto_dir: the directory holding rpc.proto/kv.proto/auth.proto (imports read proto/x.proto),
+    or one file in it."""
     from grpc_tools import protoc  # Debian: python3-grpc-tools
+    if os.path.isfile(proto_dir):
+        proto_dir = os.path.dirname(proto_dir)
     root = os.path.dirname(os.path.abspath(proto_dir))
     out = tempfile.mkdtemp(prefix="robust_stubs_")
     files = ["proto/%s.proto" % n for n in ("kv", "auth", "rpc")]
