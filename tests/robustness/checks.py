@@ -161,7 +161,7 @@ def _cmp_results(got, want):
     return True
 
 
-def op_violations(ops, log, restarts=None, limit=20):
+def op_violations(ops, log, restarts=None, limit=20, stats=None):
     out = []
     acked = [o for o in ops if o["ret"] is not None and o["resp"] is not None
              and (o["kind"] == "txn" or o["resp"]["succeeded"])]
@@ -192,6 +192,10 @@ def op_violations(ops, log, restarts=None, limit=20):
                 pending_found.append((min(revs), o))
                 points.append((min(revs) - 1, 2, o))
     points.sort(key=lambda p: (p[0], p[1], p[2]["id"]))
+    if stats is not None:
+        stats["acked"] = len(acked)
+        stats["pending_found_in_log"] = len(pending_found)
+        stats["pending"] = sum(1 for o in ops if o["ret"] is None and _pending_writes(o))
     wrote = {}  # op id -> rev it wrote at
     as_write = {}
     states = log.states()
@@ -323,8 +327,11 @@ def lincheck_history(ops, keys, log):
     return hist
 
 
-def lincheck_violations(ops, keys, log):
-    res = lincheck.check(lincheck_history(ops, keys, log))
+def lincheck_violations(ops, keys, log, stats=None):
+    hist = lincheck_history(ops, keys, log)
+    if stats is not None:
+        stats["lincheck_ops"] = len(hist)
+    res = lincheck.check(hist)
     return [] if res.ok else ["lincheck: " + res.detail]
 
 
@@ -397,19 +404,26 @@ def final_violations(run, log):
     return out
 
 
-def check_run(run, keys):
+def check_run(run, keys, stats=None):
+    """Every check; `stats` (a dict), if given, receives what was checked."""
+    stats = {} if stats is None else stats
+    run = dict(run, ops=[o for o in run["ops"] if not o.get("not_sent")])
     log = Log(run["recorder"])
+    stats["log_revisions"] = len(log.by_rev)
     out = list(log.violations)
-    out += op_violations(run["ops"], log, run.get("restarts"))
+    out += op_violations(run["ops"], log, run.get("restarts"), stats=stats)
     try:
-        out += lincheck_violations(run["ops"], keys, log)
+        out += lincheck_violations(run["ops"], keys, log, stats)
     except lincheck.SearchBudgetExceeded as e:
         out.append("lincheck: search budget exceeded (%s): neither proved nor refuted" % e)
     progress = 0
+    stats["watch_events"] = 0
     for w in [run["recorder"]] + run["watches"]:
         if w is not run["recorder"]:
             out += watch_violations(w, log)
+            stats["watch_events"] += sum(len(r["events"]) for r in w["responses"])
         progress += sum(1 for r in w["responses"] if r["progress"])
+    stats["progress_notifications"] = progress
     if progress == 0:
         out.append("no progress notification seen by any watcher")
     out += final_violations(run, log)

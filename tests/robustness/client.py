@@ -12,7 +12,8 @@ Op record (JSON-serializable; the checkers in checks.py read exactly this):
   result: {"kvs": [[key, value, mod, create, version, lease]], "more", "count"} | {} | {"deleted": n}
 Keys and values are str; values longer than 64 bytes are recorded as norm(value) (prefix + length)
 in requests, responses and watch events alike, so comparisons stay exact and histories small.
-Failed reads are kept with ret None and are ignored by the checkers; failed writes are pending.
+Failed reads are kept with ret None and are ignored by the checkers; failed writes are pending
+(maybe applied), except those gRPC never sent ("not_sent": True), which the checkers leave out.
 """
 import itertools
 import threading
@@ -27,6 +28,12 @@ def norm(v):
     """The recorded form of a value (bytes or str)."""
     s = v.decode("latin-1") if isinstance(v, bytes) else v
     return s if len(s) <= 64 else "%s...(%d)" % (s[:40], len(s))
+
+
+def never_sent(e):
+    """True when gRPC never got a connection for the call ("failed to connect to all addresses"):
+    the request certainly reached no server, so it certainly had no effect."""
+    return e.code() == grpc.StatusCode.UNAVAILABLE and "failed to connect" in (e.details() or "")
 
 
 class History:
@@ -144,6 +151,7 @@ class Client:
         except grpc.RpcError as e:
             rec["ret"] = None
             rec["error"] = "%s: %s" % (e.code().name, e.details())
+            rec["not_sent"] = never_sent(e)
             self._failover()
         self.history.add(rec)
         return rec["resp"]
@@ -171,6 +179,7 @@ class Client:
         except grpc.RpcError as e:
             rec["ret"] = None
             rec["error"] = "%s: %s" % (e.code().name, e.details())
+            rec["not_sent"] = never_sent(e)
             if e.code() == grpc.StatusCode.NOT_FOUND:  # "requested lease not found": certainly no effect
                 rec["ret"], rec["resp"] = time.monotonic(), {"rev": 0, "succeeded": False, "results": []}
             self._failover()

@@ -98,6 +98,7 @@ def run_one(seed, binary, pb, duration_s, out_dir):
     cl = cluster_lib.Cluster(binary, n=p["members"], snapshot_count=p["snapshot_count"],
                              extra_flags=["--experimental-watch-progress-notify-interval=100ms"])
     run = {"plan": p, "ops": [], "watches": [], "events": [], "errors": []}
+    stats = {}
     violations = []
     try:
         cl.start(timeout_s=60)
@@ -149,7 +150,7 @@ def run_one(seed, binary, pb, duration_s, out_dir):
         run["recorder"] = recorder.rec
         run["watches"] = [w.rec for w in watchers[1:]]
         keys = traffic.ETCD_KEYS if p["profile"] == "etcd" else traffic.K8S_KEYS
-        violations += checks.check_run(run, keys)
+        violations += checks.check_run(run, keys, stats)
     except Exception as e:  # noqa: BLE001 (a run that could not finish is a failure with its seed)
         violations.append("run error: %s: %s" % (type(e).__name__, e))
     finally:
@@ -157,7 +158,7 @@ def run_one(seed, binary, pb, duration_s, out_dir):
     n_ops = len(run["ops"])
     acked = sum(1 for o in run["ops"] if o.get("ret") is not None)
     result = {"seed": seed, "plan": p, "ops": n_ops, "acked": acked, "violations": violations,
-              "seconds": round(time.time() - t_start, 1), "events": [e[1] for e in run["events"]]}
+              "seconds": round(time.time() - t_start, 1), "events": [e[1] for e in run["events"]], "stats": stats}
     if violations:
         d = os.path.join(out_dir, "seed-%d" % seed)
         os.makedirs(d, exist_ok=True)
@@ -218,9 +219,10 @@ def main():
     for s in seeds:
         r = run_one(s, binary, pb, a.duration, a.out)
         results.append(r)
-        print("seed %d: %s %d-member %s, %d ops, %d violations%s (%.0fs)" % (
+        print("seed %d: %s %d-member %s, %d ops, %d violations%s (%.0fs) checked %s" % (
             s, r["plan"]["fault"], r["plan"]["members"], r["plan"]["profile"], r["ops"], len(r["violations"]),
-            "" if not r["violations"] else " -> " + r["violations"][0][:300], r["seconds"]), flush=True)
+            "" if not r["violations"] else " -> " + r["violations"][0][:300], r["seconds"],
+            " ".join("%s=%s" % kv for kv in sorted(r["stats"].items()))), flush=True)
         if a.json:
             with open(a.json, "a") as f:
                 f.write(json.dumps({k: v for k, v in r.items()}) + "\n")
