@@ -20,6 +20,7 @@ its replay, and the final full read must equal its replay. Then:
                         tests/lincheck (WGL), timed-out writes pending.
   watch_violations      (3) per watcher: ordered, unique, atomic per revision, no gap and no
                         foreign event versus the log over [start, coverage], correct prev_kv,
+                        never canceled by the server,
                         progress notifications only after every earlier event; >= 1 progress
                         notification in the run.
   final_violations      (4) the final read equals the replay; (5) every member's HashKV equal.
@@ -419,6 +420,9 @@ def check_run(run, keys, stats=None):
     progress = 0
     stats["watch_events"] = 0
     for w in [run["recorder"]] + run["watches"]:
+        if w.get("canceled"):
+            out.append("watch %s from %d canceled by the server: %s (compaction never passed a live "
+                       "watcher's coverage)" % (w["name"], w["start"], w["canceled"]))
         if w is not run["recorder"]:
             out += watch_violations(w, log)
             stats["watch_events"] += sum(len(r["events"]) for r in w["responses"])

@@ -123,6 +123,10 @@ def doctor_no_progress(run):
         w["responses"] = [r for r in w["responses"] if not r["progress"]]
 
 
+def doctor_canceled(run):
+    run["watches"][0]["canceled"] = "compacted at 3"
+
+
 def doctor_final(run):
     run["final"]["kvs"] = run["final"]["kvs"][1:]
 
@@ -155,6 +159,7 @@ CASES = [
     ("watch split revision", doctor_watch_split, "split"),
     ("early progress notification", doctor_early_progress, "progress notification at rev"),
     ("no progress notification", doctor_no_progress, "no progress notification"),
+    ("watch canceled", doctor_canceled, "canceled by the server"),
     ("final state", doctor_final, "final state"),
     ("hashkv", doctor_hash, "HashKV differs"),
     ("serializable back", doctor_serializable_back, "serializable read went back"),

@@ -91,7 +91,7 @@ def final_read(pb, members):
     return None
 
 
-def run_one(seed, binary, pb, duration_s, out_dir):
+def run_one(seed, binary, pb, duration_s, out_dir, save_all=False):
     p = plan(seed)
     t_start = time.time()
     faults.install(seed)
@@ -159,7 +159,7 @@ def run_one(seed, binary, pb, duration_s, out_dir):
     acked = sum(1 for o in run["ops"] if o.get("ret") is not None)
     result = {"seed": seed, "plan": p, "ops": n_ops, "acked": acked, "violations": violations,
               "seconds": round(time.time() - t_start, 1), "events": [e[1] for e in run["events"]], "stats": stats}
-    if violations:
+    if violations or save_all:
         d = os.path.join(out_dir, "seed-%d" % seed)
         os.makedirs(d, exist_ok=True)
         with open(os.path.join(d, "history.json"), "w") as f:
@@ -206,6 +206,7 @@ def main():
     ap.add_argument("--runs", type=int, default=0)
     ap.add_argument("--duration", type=float, default=5.0)
     ap.add_argument("--out", default=os.environ.get("TEST_UNDECLARED_OUTPUTS_DIR") or "robustness-out")
+    ap.add_argument("--save-all", action="store_true", help="keep every run's history, not only failing ones")
     ap.add_argument("--json", help="append each run's result as a JSON line to this file")
     a = ap.parse_args()
     if os.environ.get("TEST_TMPDIR"):
@@ -217,7 +218,7 @@ def main():
     seeds += [sysrng.randrange(1, 1 << 31) for _ in range(a.runs)]
     results = []
     for s in seeds:
-        r = run_one(s, binary, pb, a.duration, a.out)
+        r = run_one(s, binary, pb, a.duration, a.out, a.save_all)
         results.append(r)
         print("seed %d: %s %d-member %s, %d ops, %d violations%s (%.0fs) checked %s" % (
             s, r["plan"]["fault"], r["plan"]["members"], r["plan"]["profile"], r["ops"], len(r["violations"]),

@@ -2,10 +2,12 @@
 progress notifications (and prev_kv if asked), and records every response; when the stream breaks
 (member killed, partition) it reopens on the next member from coverage+1, where coverage is the
 highest revision it knows it has every event of: the last event's revision, or a progress
-notification's header revision. A cancel for compaction ends it (recorded, not an error).
+notification's header revision. A cancel (for compaction or any other reason) ends it and is recorded; the runner never compacts
+past a live watcher's coverage, so checks.py reports any cancel.
 
 Record (JSON-serializable; read by checks.py):
-  {"name", "key", "end", "start", "prev_kv", "compacted": rev or 0, "opens": [start rev, ...],
+  {"name", "key", "end", "start", "prev_kv", "compacted": rev or 0, "canceled": reason or None,
+   "opens": [start rev, ...],
    "responses": [{"rev": header rev, "progress": bool, "member",
                   "events": [[type "PUT"|"DELETE", key, value, mod, create, version, lease,
                               prev (None or [key, value, mod, create, version, lease])]]}]}
@@ -30,7 +32,8 @@ class Watcher:
         self.members = members
         self.i = first
         self.rec = {"name": name, "key": key, "end": end, "start": start, "prev_kv": prev_kv,
-                    "compacted": 0, "opens": [], "responses": []}
+                    "compacted": 0, "canceled": None, "opens": [],
+                    "responses": []}
         self.coverage = start - 1
         self._stop = threading.Event()
         self._call = None
@@ -43,7 +46,7 @@ class Watcher:
 
     @property
     def active(self):
-        return not self._stop.is_set() and not self.rec["compacted"]
+        return not self._stop.is_set() and not self.rec["canceled"]
 
     def stop(self):
         self._stop.set()
@@ -55,7 +58,7 @@ class Watcher:
     def wait_coverage(self, rev, timeout_s):
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            if self.coverage >= rev or self.rec["compacted"]:
+            if self.coverage >= rev or self.rec["canceled"]:
                 return True
             time.sleep(0.05)
         return False
@@ -97,9 +100,13 @@ class Watcher:
         """Records one response; True when the watch ended for good (compacted)."""
         if r.compact_revision:
             self.rec["compacted"] = r.compact_revision
+            self.rec["canceled"] = "compacted at %d: %s" % (r.compact_revision, r.cancel_reason)
             return True
-        if r.created or r.canceled:
-            return r.canceled
+        if r.canceled:
+            self.rec["canceled"] = r.cancel_reason or "canceled"
+            return True
+        if r.created:
+            return False
         evs = []
         for e in r.events:
             prev = _kv(e.prev_kv) if e.HasField("prev_kv") else None
