@@ -16,10 +16,13 @@ Failed reads are kept with ret None and are ignored by the checkers; failed writ
 (maybe applied), except those gRPC never sent ("not_sent": True), which the checkers leave out.
 """
 import itertools
-import threading
 import time
 
 import grpc
+
+import cluster_lib
+
+History = cluster_lib.History  # the thread-safe op list
 
 _ids = itertools.count(1)
 
@@ -34,16 +37,6 @@ def never_sent(e):
     """True when gRPC never got a connection for the call ("failed to connect to all addresses"):
     the request certainly reached no server, so it certainly had no effect."""
     return e.code() == grpc.StatusCode.UNAVAILABLE and "failed to connect" in (e.details() or "")
-
-
-class History:
-    def __init__(self):
-        self.ops = []
-        self._lock = threading.Lock()
-
-    def add(self, op):
-        with self._lock:
-            self.ops.append(op)
 
 
 class Client:

@@ -33,6 +33,7 @@ class FaultyProxy(tcp_proxy.TcpProxy):
 
     def __init__(self, *a, **kw):
         self.extra = {}  # source (None: default) -> "delay" | "drop"
+        self.hits = 0  # chunks delayed or connections cut
         self._frng = random.Random(FaultyProxy.seeds.random())
         super().__init__(*a, **kw)
 
@@ -43,24 +44,15 @@ class FaultyProxy(tcp_proxy.TcpProxy):
         self.extra.clear()
         super().clear()
 
-    def _pump(self, c, src, dst):
-        try:
-            while not c.closed:
-                data = src.recv(65536)
-                if not data:
-                    break
-                if c.tainted or dst is None or self.mode_for(c.source) != tcp_proxy.PASS:
-                    c.tainted = True
-                    continue
-                kind = self.extra.get(c.source, self.extra.get(None))
-                if kind == "delay":
-                    time.sleep(0.075 + self._frng.uniform(-0.05, 0.05))
-                elif kind == "drop" and self._frng.random() < 0.5:
-                    break
-                dst.sendall(data)
-        except OSError:
-            pass
-        self._close_conn(c)
+    def _forward(self, c, data, dst):
+        kind = self.extra.get(c.source, self.extra.get(None))
+        if kind:
+            self.hits += 1
+        if kind == "delay":
+            time.sleep(0.075 + self._frng.uniform(-0.05, 0.05))
+        elif kind == "drop" and self._frng.random() < 0.5:
+            raise OSError("dropped")  # the pump closes the connection
+        dst.sendall(data)
 
 
 def install(seed):
@@ -117,8 +109,9 @@ class Injector:
                         if o is not m:
                             o.proxy.set_extra(self.kind, source=m.name)
                 time.sleep(self.length_s)
+                hits = sum(o.proxy.hits for o in c.members)
                 c.heal()
-                self.note("healed")
+                self.note("healed" + (" (%d chunks hit)" % hits if self.kind != "blackhole" else ""))
                 return
             if self.kind == "restart":
                 c.stop(m)

@@ -79,8 +79,6 @@ def defrag(pb, member, stop, at_s, log):
 
 def final_read(pb, members):
     """A linearizable full read (any member that answers): {"rev", "kvs"}."""
-    rpc, _, g = pb
-    import grpc
     c = clientlib.Client(pb, "final", members, clientlib.History(), timeout_s=5)
     for _ in range(3 * len(members)):
         resp = c.txn(success=[["range", "\0", "\0", 0, 0]])
