@@ -143,6 +143,9 @@ def run_one(seed, binary, pb, duration_s, out_dir, save_all=False):
         for w in watchers:
             if not w.wait_coverage(target, 30):
                 violations.append("watch %s did not reach rev %d within 30 s (coverage %d)" % (w.rec["name"], target, w.coverage))
+            elif not w.wait_progress(target, 10):  # idle now: etcd notifies idle synced watchers
+                violations.append("watch %s: no progress notification at rev >= %d within 10 s of idleness"
+                                  % (w.rec["name"], target))
             w.stop()
         run["ops"] = hist.ops
         run["recorder"] = recorder.rec
@@ -197,8 +200,11 @@ def summary(results):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("--proto-dir", required=True)
+    ap.add_argument("--binary")
+    ap.add_argument("--proto-dir")
+    ap.add_argument("--impl", choices=["cairn", "etcd"], default="cairn",
+                    help="etcd: Debian's real etcd 3.4 (validates the checkers on the reference)")
+    ap.add_argument("--summarize", help="print the summary table of a --json file and exit")
     ap.add_argument("--seeds", default="")
     ap.add_argument("--seed", type=int)
     ap.add_argument("--runs", type=int, default=0)
@@ -207,10 +213,17 @@ def main():
     ap.add_argument("--save-all", action="store_true", help="keep every run's history, not only failing ones")
     ap.add_argument("--json", help="append each run's result as a JSON line to this file")
     a = ap.parse_args()
+    if a.summarize:
+        with open(a.summarize) as f:
+            results = [json.loads(line) for line in f if line.strip()]
+        print(summary(results))
+        return 1 if any(r["violations"] for r in results) else 0
+    if not a.proto_dir or (a.impl == "cairn" and not a.binary):
+        ap.error("--proto-dir and (for cairn) --binary are required")
     if os.environ.get("TEST_TMPDIR"):
         tempfile.tempdir = os.environ["TEST_TMPDIR"]
     pb = stubs.load(a.proto_dir)
-    binary = cluster_lib.server_binary("cairn", a.binary)
+    binary = cluster_lib.server_binary(a.impl, a.binary)
     seeds = [a.seed] if a.seed is not None else [int(s) for s in a.seeds.split(",") if s]
     sysrng = random.SystemRandom()
     seeds += [sysrng.randrange(1, 1 << 31) for _ in range(a.runs)]

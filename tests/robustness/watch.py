@@ -63,6 +63,15 @@ class Watcher:
             time.sleep(0.05)
         return False
 
+    def wait_progress(self, rev, timeout_s):
+        """Waits for a progress notification at revision >= rev (the watch idle at the end)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if any(r["progress"] and r["rev"] >= rev for r in self.rec["responses"][-5:]) or self.rec["canceled"]:
+                return True
+            time.sleep(0.05)
+        return False
+
     def _requests(self, start, done):
         self.rec["opens"].append(start)
         yield self.rpc.WatchRequest(create_request=self.rpc.WatchCreateRequest(
