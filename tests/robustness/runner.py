@@ -199,13 +199,14 @@ def summary(results):
     by = {}
     for r in results:
         k = (r["plan"]["fault"], r["plan"]["members"])
-        a = by.setdefault(k, [0, 0])
+        a = by.setdefault(k, [0, 0, 0])
         a[0] += 1
         a[1] += 1 if r["violations"] else 0
+        a[2] += 1 if r.get("known") else 0
     lines.append("")
-    lines.append("%-14s %-8s %5s %14s" % ("fault", "members", "runs", "runs violated"))
-    for (f, n), (runs, bad) in sorted(by.items()):
-        lines.append("%-14s %-8d %5d %14d" % (f, n, runs, bad))
+    lines.append("%-14s %-8s %5s %14s %11s" % ("fault", "members", "runs", "runs violated", "runs known"))
+    for (f, n), (runs, bad, known) in sorted(by.items()):
+        lines.append("%-14s %-8d %5d %14d %11d" % (f, n, runs, bad, known))
     bad = [r for r in results if r["violations"]]
     lines.append("TOTAL runs=%d violated=%d ops=%d" % (len(results), len(bad), sum(r["ops"] for r in results)))
     for r in bad:
