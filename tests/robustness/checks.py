@@ -20,7 +20,7 @@ its replay, and the final full read must equal its replay. Then:
                         tests/lincheck (WGL), timed-out writes pending.
   watch_violations      (3) per watcher: ordered, unique, atomic per revision, no gap and no
                         foreign event versus the log over [start, coverage], correct prev_kv,
-                        never canceled by the server,
+                        never canceled by the server, filters (NOPUT/NODELETE) honoured,
                         progress notifications only after every earlier event; >= 1 progress
                         notification in the run.
   final_violations      (4) the final read equals the replay; (5) every member's HashKV equal.
@@ -339,8 +339,10 @@ def lincheck_violations(ops, keys, log, stats=None):
 def watch_violations(w, log, limit=10):
     out = []
     name = "watch %s [%r, %r) from %d" % (w["name"], w["key"], w["end"], w["start"])
+    dropped = {"NOPUT": "PUT", "NODELETE": "DELETE"}
+    skip = {dropped[f] for f in w.get("filters", [])}
     want = [(rev, e) for rev, evs in log.by_rev.items() if rev >= w["start"]
-            for e in evs if _in_range(e[1], w["key"], w["end"])]
+            for e in evs if _in_range(e[1], w["key"], w["end"]) and e[0] not in skip]
     want_revs = [rev for rev, _ in want]
     seen = []
     seen_keys = set()

@@ -56,22 +56,26 @@ def server_flags(p):
     return flags
 
 
-def compactor(pb, members, watchers, stop, period_s=0.2):
-    """Every 200 ms compacts at the lowest revision every live watcher has fully seen (so the
-    recorder and the watchers can always resume), when that moved."""
+LAG = 50  # revisions kept below every watcher's coverage: the late watcher starts in there
+
+
+def compactor(pb, members, watchers, stop, state, period_s=0.2):
+    """Every 200 ms compacts at LAG revisions below the lowest revision every live watcher has
+    fully seen (so the recorder and the watchers can always resume), when that moved; the
+    compacted revision is kept in state["rev"]."""
     rpc, _, g = pb
     import grpc
     done, i = 0, 0
     while not stop.wait(period_s):
         live = [w.coverage for w in watchers if w.active]
-        target = min(live) - 1 if live else 0  # below: HashKV at the final revision stays legal
+        target = min(live) - LAG if live else 0
         if target <= done:
             continue
         name, port = members[i % len(members)]
         try:
             with grpc.insecure_channel("127.0.0.1:%d" % port) as ch:
                 g.KVStub(ch).Compact(rpc.CompactionRequest(revision=target), timeout=TIMEOUT_S)
-            done = target
+            done = state["rev"] = target
         except grpc.RpcError:
             i += 1
 
@@ -134,7 +138,9 @@ def run_one(seed, binary, pb, duration_s, out_dir, save_all=False, xfail=()):
             cli = clientlib.Client(pb, c, members, hist, TIMEOUT_S, first=c)
             prof = traffic.PROFILES[p["profile"]](cli, seed * 1000 + c, stop, PERIOD_S)
             threads.append(threading.Thread(target=prof.run, daemon=True))
-        threads.append(threading.Thread(target=compactor, args=(pb, members, watchers, stop), daemon=True))
+        compacted = {"rev": 0}
+        threads.append(threading.Thread(target=compactor, args=(pb, members, watchers, stop, compacted),
+                                        daemon=True))
         dm = members[int(p["defrag_pick"] * len(members))]
         threads.append(threading.Thread(target=defrag, args=(pb, dm, stop, p["defrag_at_s"], run["events"]),
                                         daemon=True))
@@ -160,6 +166,18 @@ def run_one(seed, binary, pb, duration_s, out_dir, save_all=False, xfail=()):
                 violations.append("watch %s: no progress notification at rev >= %d within 10 s of idleness"
                                   % (w.rec["name"], target))
             w.stop()
+        # Resumable from any revision, filters honoured: a late watch from a seeded revision
+        # between the compaction and the end, with a seeded filter, on a seeded member.
+        late_rng = random.Random("late-%d" % seed)
+        late_start = max(compacted["rev"] + 1, target - late_rng.randint(0, LAG), 2)
+        filters = late_rng.choice([[], ["NOPUT"], ["NODELETE"]])
+        late = Watcher(pb, "late", members, "\0", "\0", late_start, prev_kv=True, filters=filters,
+                       first=late_rng.randrange(len(members))).start()
+        if not late.wait_progress(target, 15):
+            violations.append("late watch from %d (%s): no progress notification at rev >= %d within 15 s"
+                              % (late_start, filters, target))
+        late.stop()
+        watchers.append(late)
         run["ops"] = hist.ops
         run["recorder"] = recorder.rec
         run["watches"] = [w.rec for w in watchers[1:]]

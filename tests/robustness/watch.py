@@ -6,7 +6,8 @@ notification's header revision. A cancel (for compaction or any other reason) en
 past a live watcher's coverage, so checks.py reports any cancel.
 
 Record (JSON-serializable; read by checks.py):
-  {"name", "key", "end", "start", "prev_kv", "compacted": rev or 0, "canceled": reason or None,
+  {"name", "key", "end", "start", "prev_kv", "filters": ["NOPUT" | "NODELETE"], "compacted": rev or 0,
+   "canceled": reason or None,
    "opens": [start rev, ...],
    "responses": [{"rev": header rev, "progress": bool, "member",
                   "events": [[type "PUT"|"DELETE", key, value, mod, create, version, lease,
@@ -27,11 +28,12 @@ def _kv(kv):
 
 
 class Watcher:
-    def __init__(self, pb, name, members, key, end, start, prev_kv=False, first=0):
+    def __init__(self, pb, name, members, key, end, start, prev_kv=False, first=0, filters=()):
         self.rpc, _, self.grpc_stubs = pb
         self.members = members
         self.i = first
         self.rec = {"name": name, "key": key, "end": end, "start": start, "prev_kv": prev_kv,
+                    "filters": list(filters),
                     "compacted": 0, "canceled": None, "opens": [],
                     "responses": []}
         self.coverage = start - 1
@@ -76,7 +78,8 @@ class Watcher:
         self.rec["opens"].append(start)
         yield self.rpc.WatchRequest(create_request=self.rpc.WatchCreateRequest(
             key=self.rec["key"].encode(), range_end=self.rec["end"].encode(), start_revision=start,
-            prev_kv=self.rec["prev_kv"], progress_notify=True))
+            prev_kv=self.rec["prev_kv"], progress_notify=True,
+            filters=[self.rpc.WatchCreateRequest.FilterType.Value(f) for f in self.rec["filters"]]))
         done.wait()
 
     def _run(self):
