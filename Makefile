@@ -8,7 +8,7 @@ STAMP := --define=CAIRN_GIT_SHA=$(GIT_SHA)
 # CI runs every test for real; developers reuse cached passes.
 TEST_FLAGS := $(if $(CI),--nocache_test_results,)
 
-.PHONY: setup build run test fmt lint bench bench-compare image clean
+.PHONY: setup build run test fmt lint bench bench-compare image clean robustness
 
 setup:
 	@scripts/setup.sh
@@ -51,6 +51,15 @@ bench-compare: build
 	$(BAZEL) build $(BAZEL_FLAGS) //bench:bench_tool
 	python3 bench/compare/run.py --cairn bin/etcd --etcd /usr/bin/etcd \
 	  --bench "$$($(BAZEL) info bazel-bin 2>/dev/null)/bench/bench_tool" --perf $(COMPARE_FLAGS)
+
+## robustness: RUNS random seeds of tests/robustness (cluster x traffic x one fault, checked
+## histories); SEEDS=1,2 replays given seeds. Failing runs are kept in robustness-out/seed-N/.
+RUNS ?= 10
+SEEDS ?=
+robustness: setup
+	$(BAZEL) build $(BAZEL_FLAGS) $(STAMP) //:cairn
+	/usr/bin/python3 tests/robustness/runner.py --binary "$$($(BAZEL) info bazel-bin 2>/dev/null)/cairn" \
+	  --proto-dir proto --runs $(if $(SEEDS),0,$(RUNS)) --seeds "$(SEEDS)" --out robustness-out
 
 fmt:
 	@git ls-files '*.h' '*.cc' | xargs -r clang-format -i -style=file

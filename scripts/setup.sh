@@ -20,6 +20,8 @@ PACKAGES=(
   etcd-server etcd-client openssl curl golang-cfssl
   # `cairn k8s` oracles: PyYAML, the kubernetes client's typed models, promtool (prometheus)
   python3-yaml python3-kubernetes prometheus iproute2
+  # tests/robustness: gRPC clients with stubs generated from proto/ at test time
+  python3-grpcio python3-grpc-tools python3-protobuf
 )
 
 missing=()

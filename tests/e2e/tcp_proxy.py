@@ -216,7 +216,12 @@ class TcpProxy:
                 if c.tainted or dst is None or self.mode_for(c.source) != PASS:
                     c.tainted = True
                     continue
-                dst.sendall(data)
+                self._forward(c, data, dst)
         except OSError:
             pass
         self._close_conn(c)
+
+    def _forward(self, c, data, dst):
+        """Sends one chunk on; a subclass may delay it, or raise OSError to cut the connection
+        (tests/robustness/faults.py)."""
+        dst.sendall(data)
