@@ -61,9 +61,11 @@ void WatchStream::RequestProgress(WatchId id) {
   std::lock_guard<std::mutex> g(store_->mu_);
   auto it = watchers_.find(id);
   if (it == watchers_.end() || !store_->synced_.Contains(it->second.get())) return;
+  Revision rev = 0;
+  if (!store_->ProgressRevisionLocked(&rev)) return;  // the next interval sends it
   WatchResponse r;
   r.watch_id = id;
-  r.revision = store_->kv_->current_revision();
+  r.revision = rev;
   TrySend(std::move(r));
 }
 
@@ -73,9 +75,11 @@ bool WatchStream::RequestProgressAll() {
     if (!w->compacted && !store_->synced_.Contains(w.get())) return false;
   }
   if (watchers_.empty()) return true;  // etcd progressIfSync: nothing to send it through
+  Revision rev = 0;
+  if (!store_->ProgressRevisionLocked(&rev)) return false;  // retried like an unsynced stream
   WatchResponse r;
   r.watch_id = kInvalidWatchId;
-  r.revision = store_->kv_->current_revision();
+  r.revision = rev;
   TrySend(std::move(r));
   return true;
 }
@@ -152,7 +156,8 @@ size_t WatchStream::queued() const {
 
 // ---- WatchableStore ----
 
-WatchableStore::WatchableStore(KvStore* kv, Options options) : kv_(kv), options_(options) {
+WatchableStore::WatchableStore(KvStore* kv, Options options)
+    : kv_(kv), options_(options), notified_rev_(kv->current_revision()) {
   kv_->set_change_observer(
       [this](Revision rev, std::vector<Event> events) { Notify(rev, std::move(events)); });
 }
@@ -178,8 +183,16 @@ void WatchableStore::FillPrevKv(ReadTxn* txn, Event* ev) {
   ev->prev_kv = resp.kvs[0].kv.ToOwned();
 }
 
+bool WatchableStore::ProgressRevisionLocked(Revision* rev) const {
+  const Revision cur = kv_->current_revision();
+  if (cur != notified_rev_) return false;
+  *rev = cur;
+  return true;
+}
+
 void WatchableStore::Notify(Revision rev, std::vector<Event> events) {
   std::lock_guard<std::mutex> g(mu_);
+  notified_rev_ = std::max(notified_rev_, rev);
   if (synced_.empty()) return;
   // (watcher, event index) pairs grouped by watcher, each watcher's events in order: one flat
   // vector instead of a map of vectors (a write seen by 1000 watchers allocated 2000 nodes here).

@@ -57,10 +57,12 @@ class WatchStream {
   Status Watch(WatchId id, const WatchOptions& options, WatchId* out_id);
   // Errors: kErrWatcherNotExist.
   Status Cancel(WatchId id);
-  // If the watcher is synced, queues a response with no events at the current revision.
+  // If the watcher is synced, queues a response with no events at the current revision; nothing
+  // while that revision's events are still being handed out (ProgressRevisionLocked).
   void RequestProgress(WatchId id);
   // etcd 3.5: if every watcher of the stream is synced, queues one response with watch id -1 at
-  // the current revision (nothing if the stream has no watchers) and returns true; else false.
+  // the current revision (nothing if the stream has no watchers) and returns true; else false
+  // (also while the current revision's events are still being handed out).
   bool RequestProgressAll();
 
   // Consumer side. Pops the oldest response; false if none.
@@ -123,12 +125,19 @@ class WatchableStore {
   void RemoveWatcher(Watcher* w);
   // Fills ev->prev_kv from `txn` at ev.kv.mod_revision - 1 (absent if compacted/none).
   static void FillPrevKv(ReadTxn* txn, Event* ev);
+  // The revision a progress notification may carry: the current revision, once its events have
+  // been handed to the synced watchers (Notify). A write publishes its revision before it
+  // notifies; a progress stamped in between would promise events not yet queued (robustness run
+  // R1, docs/reliability.md), so then there is none (false) and the caller retries later.
+  // REQUIRES: mu_ held.
+  bool ProgressRevisionLocked(Revision* rev) const;
 
   KvStore* kv_;
   Options options_;
   mutable std::mutex mu_;  // groups, watcher state, stream watcher maps
   WatcherGroup synced_;
   WatcherGroup unsynced_;
+  Revision notified_rev_;  // the highest revision Notify has handed to the synced watchers (mu_)
 };
 
 }  // namespace cairn::mvcc
