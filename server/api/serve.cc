@@ -16,6 +16,7 @@
 #include "raft/transport/grpc_transport.h"
 #include "raft/transport/node_handler.h"
 #include "server/api/auth_service.h"
+#include "server/api/cert_expiry_monitor.h"
 #include "server/api/cluster_service.h"
 #include "server/api/cluster_start.h"
 #include "server/api/concurrency.h"
@@ -158,7 +159,9 @@ bool AnyHttps(const std::vector<flags::Url>& urls) {
 // The client TLS context (docs/security.md), when any client, client-http or metrics URL is
 // https. Reads every file now, so a bad one stops the start before the data dir exists; only
 // --auto-tls writes (<data-dir>/fixtures/client, as etcd).
-Status MakeClientTls(const flags::ServerConfig& c, Logger& lg, std::shared_ptr<tls::ServerContext>* out) {
+// `expiry` follows the served certificate, also across rotation.
+Status MakeClientTls(const flags::ServerConfig& c, Logger& lg, CertExpiryMonitor* expiry,
+                     std::shared_ptr<tls::ServerContext>* out) {
   if (!AnyHttps(c.listen_client_urls) && !AnyHttps(c.listen_client_http_urls) &&
       !AnyHttps(c.listen_metrics_urls)) {
     return Status::Ok();
@@ -184,7 +187,10 @@ Status MakeClientTls(const flags::ServerConfig& c, Logger& lg, std::shared_ptr<t
   } else if (c.client_tls.auto_tls) {
     lg.Warn("ignoring client auto TLS since certs given");
   }
-  return tls::ServerContext::Create(o, out);
+  o.on_reloaded = [expiry, file = o.cert_file] { expiry->Check(file); };
+  CAIRN_RETURN_IF_ERROR(tls::ServerContext::Create(o, out));
+  expiry->Check(o.cert_file);
+  return Status::Ok();
 }
 
 // Go's RLIMIT_NOFILE raise (os package, Go >= 1.19): the front door holds one fd per pending
@@ -267,8 +273,9 @@ int RunServe(int argc, char** argv) {
   // Step 1c: client TLS: every certificate, key, CA and CRL file is read now (never weaker than
   // asked: an https:// URL is TLS or the server does not start).
   RaiseOpenFileLimit();
+  CertExpiryMonitor cert_expiry(lg, metrics::DefaultRegistry());
   std::shared_ptr<tls::ServerContext> client_tls;
-  if (Status st = MakeClientTls(config, lg, &client_tls); !st.ok()) {
+  if (Status st = MakeClientTls(config, lg, &cert_expiry, &client_tls); !st.ok()) {
     lg.Error("failed to set up client TLS", {logging::Error(st)});
     return 1;
   }
@@ -303,6 +310,7 @@ int RunServe(int argc, char** argv) {
   } else if (config.peer_tls.auto_tls) {
     lg.Warn("ignoring peer auto TLS since certs given");
   }
+  if (!config.peer_tls.cert_file.empty()) cert_expiry.Check(config.peer_tls.cert_file);
 
   // Step 2: data dir layout.
   for (const std::string& d : {config.data_dir, config.MemberDir(), config.SnapDir(), wal_dir}) {

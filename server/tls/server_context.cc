@@ -205,22 +205,29 @@ Status ServerContext::Build(SSL_CTX** out) const {
 
 SSL* ServerContext::NewSsl(std::string* reload_error) {
   std::vector<Stamp> now = Stamps();
-  std::lock_guard<std::mutex> lock(mu_);
-  if (now != built_from_ && now != failed_from_) {
-    SSL_CTX* fresh = nullptr;
-    Status st = Build(&fresh);
-    if (st.ok()) {
-      SSL_CTX_free(ctx_);  // connections already made keep their own reference
-      ctx_ = fresh;
-      built_from_ = now;
-      failed_from_.clear();
-      reloads_++;
-    } else {
-      failed_from_ = now;
-      if (reload_error != nullptr) *reload_error = st.message();
+  bool reloaded = false;
+  SSL* ssl = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (now != built_from_ && now != failed_from_) {
+      SSL_CTX* fresh = nullptr;
+      Status st = Build(&fresh);
+      if (st.ok()) {
+        SSL_CTX_free(ctx_);  // connections already made keep their own reference
+        ctx_ = fresh;
+        built_from_ = now;
+        failed_from_.clear();
+        reloads_++;
+        reloaded = true;
+      } else {
+        failed_from_ = now;
+        if (reload_error != nullptr) *reload_error = st.message();
+      }
     }
+    ssl = SSL_new(ctx_);
   }
-  return SSL_new(ctx_);
+  if (reloaded && options_.on_reloaded) options_.on_reloaded();
+  return ssl;
 }
 
 int ServerContext::reloads() const {

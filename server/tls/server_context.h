@@ -23,6 +23,7 @@
 
 #include <openssl/ssl.h>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -42,6 +43,9 @@ struct ServerTlsOptions {
   std::vector<std::string> cipher_suites;  // Go names (names.h)
   std::string min_version = "TLS1.2";      // --tls-min-version
   std::string max_version;                 // --tls-max-version ("" = highest)
+  // Called (outside the context's lock, on the handshaking thread) after a rebuild that changed
+  // files made, so observers of the served certificate (its expiry metric) follow rotation.
+  std::function<void()> on_reloaded;
 };
 
 class ServerContext {
