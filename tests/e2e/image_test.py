@@ -217,7 +217,7 @@ def inner_kubeadm(rootfs, cairn):
     run(["ip", "addr", "add", adv + "/24", "dev", "node0"])
     run(["ip", "link", "set", "node0", "up"])
     run(["ip", "link", "set", "node0p", "up"])
-    k8s_lib.make_kubeadm_pki(rootfs + "/etc/kubernetes/pki", [("cp1", adv)])
+    k8s_lib.make_kubeadm_pki(cairn, rootfs + "/etc/kubernetes/pki", [("cp1", adv)])
     # The stacked member, then the events store (one after the other; k8s_cluster_test runs the
     # two side by side).
     for topology, name in (("stacked", "etcd"), ("events", "etcd-events")):

@@ -1,7 +1,7 @@
 """A 3-member cluster started from `cairn k8s external` output, plus an events store from
 `cairn k8s events --unit-out`, the way systemd would start them:
   * each member on its own "host": a network namespace with its own address (10.77.0.N on a
-    bridge), its own mount namespace binding its own certificates (kubeadm layout, openssl) and
+    bridge), its own mount namespace binding its own certificates (kubeadm layout, from `cairn certs kubeadm`) and
     data dir onto the paths the generated files name;
   * the unit's ExecStart run as written, with the unit's EnvironmentFile as its environment and
     NOTIFY_SOCKET pointing at a datagram socket this test owns: a member counts as started when
@@ -223,7 +223,7 @@ def run_cluster(cairn, alerts, work, notify_dir):
     first_pki = None
     for name, ip in HOSTS:
         hp = os.path.join(work, name, "pki")
-        k8s_lib.make_kubeadm_pki(hp, [(name, ip)], ca_dir=first_pki)
+        k8s_lib.make_kubeadm_pki(cairn, hp, [(name, ip)], ca_dir=first_pki)
         first_pki = first_pki or hp
         hd, he = os.path.join(work, name, "data"), os.path.join(work, name, "events-data")
         os.makedirs(hd)
@@ -275,7 +275,7 @@ def run_cluster(cairn, alerts, work, notify_dir):
     # `cairn k8s stacked --join` (existing state, full member list), then promoted.
     name, ip = JOINER
     jp = os.path.join(work, name, "pki")
-    k8s_lib.make_kubeadm_pki(jp, [(name, ip)], ca_dir=first_pki)
+    k8s_lib.make_kubeadm_pki(cairn, jp, [(name, ip)], ca_dir=first_pki)
     os.makedirs(os.path.join(work, name, "data"))
     ctl(all_eps, "member", "add", name, "--learner", "--peer-urls=https://%s:2380" % ip, pki=first_pki)
     _, out_yaml, _ = k8s_lib.run_k8s(cairn, "stacked", "--node-name", name, "--advertise-address", ip, "--join",

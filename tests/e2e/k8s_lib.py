@@ -116,52 +116,24 @@ def diff(a, b, path="$"):
     return [] if a == b else ["%s: %r != %r" % (path, a, b)]
 
 
-def _openssl(*args, cwd=None):
-    p = subprocess.run(["openssl"] + list(args), capture_output=True, text=True, cwd=cwd, timeout=60)
-    if p.returncode != 0:
-        raise AssertionError("openssl %s: %s" % (" ".join(args), p.stderr))
-
-
-def make_kubeadm_pki(pki_dir, nodes, ca_dir=None):
-    """kubeadm's etcd certificate layout, made with openssl (EC P-256 for speed): under pki_dir,
-    etcd/ca.{crt,key}, for each (name, ip) of `nodes` (the last one wins the server/peer names)
-    etcd/server.{crt,key} and etcd/peer.{crt,key} with SANs name, localhost, ip, 127.0.0.1, ::1
-    and EKU serverAuth+clientAuth, etcd/healthcheck-client.{crt,key} and
-    apiserver-etcd-client.{crt,key} (clientAuth). `ca_dir`: reuse that directory's etcd CA."""
+def make_kubeadm_pki(cairn, pki_dir, nodes, ca_dir=None):
+    """kubeadm's etcd certificate layout made by `cairn certs kubeadm` (issue 12; ECDSA P-256 for
+    speed): under pki_dir, etcd/ca.{crt,key}, for each (name, ip) of `nodes` (the last one wins the
+    server/peer names) etcd/server.{crt,key} and etcd/peer.{crt,key}, etcd/healthcheck-client.{crt,key}
+    and apiserver-etcd-client.{crt,key}. `ca_dir`: reuse that directory's etcd CA, as a second
+    control-plane node does with the copied CA. `cairn`: the //:cairn binary."""
     etcd = os.path.join(pki_dir, "etcd")
     os.makedirs(etcd, exist_ok=True)
     if ca_dir:
         for f in ("ca.crt", "ca.key"):
             with open(os.path.join(ca_dir, "etcd", f), "rb") as src, open(os.path.join(etcd, f), "wb") as dst:
                 dst.write(src.read())
-    else:
-        _openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                 "-keyout", os.path.join(etcd, "ca.key"), "-out", os.path.join(etcd, "ca.crt"), "-days", "2",
-                 "-subj", "/CN=etcd-ca", "-addext", "subjectAltName=DNS:etcd-ca",
-                 "-addext", "basicConstraints=critical,CA:TRUE",
-                 "-addext", "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign")
-
-    def leaf(base, cn, san, eku):
-        key, csr, crt = base + ".key", base + ".csr", base + ".crt"
-        ext = base + ".ext"
-        with open(ext, "w") as f:
-            f.write("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
-                    "extendedKeyUsage=%s\n%s" % (eku, ("subjectAltName=%s\n" % san) if san else ""))
-        _openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                 "-keyout", key, "-out", csr, "-subj", "/CN=" + cn)
-        _openssl("x509", "-req", "-in", csr, "-CA", os.path.join(etcd, "ca.crt"),
-                 "-CAkey", os.path.join(etcd, "ca.key"), "-CAcreateserial", "-out", crt, "-days", "2",
-                 "-extfile", ext)
-        os.chmod(key, 0o600)
-        os.remove(csr)
-        os.remove(ext)
-
     for name, ip in nodes:
-        san = "DNS:%s,DNS:localhost,IP:%s,IP:127.0.0.1,IP:::1" % (name, ip)
-        leaf(os.path.join(etcd, "server"), name, san, "serverAuth,clientAuth")
-        leaf(os.path.join(etcd, "peer"), name, san, "serverAuth,clientAuth")
-    leaf(os.path.join(etcd, "healthcheck-client"), "kube-etcd-healthcheck-client", "", "clientAuth")
-    leaf(os.path.join(pki_dir, "apiserver-etcd-client"), "kube-apiserver-etcd-client", "", "clientAuth")
+        p = subprocess.run([cairn, "certs", "kubeadm", "--pki-dir", pki_dir,
+                            "--node-name", name, "--advertise-address", ip, "--key-algorithm", "ECDSA-P256",
+                            "--renew"], capture_output=True, text=True, timeout=60)
+        if p.returncode != 0:
+            raise AssertionError("cairn certs kubeadm: %s%s" % (p.stdout, p.stderr))
 
 
 def free_port():
