@@ -9,8 +9,7 @@
 2. A 3-member Cairn cluster with PEER mutual TLS from the same files: it elects a leader and
    replicates; a peer connection without a client certificate is refused, one with the node's
    peer certificate is accepted (as on the real etcd's peer port).
-3. Cairn with CLIENT mutual TLS (etcdctl with the kubeadm client certificates): written, but
-   skipped until Cairn serves client TLS (CAIRN_CLIENT_TLS below; the client-TLS issue).
+3. Cairn with CLIENT mutual TLS (etcdctl with the kubeadm client certificates).
 Usage: certs_tls_test.py CAIRN_BINARY
 """
 import os
@@ -26,11 +25,6 @@ import urllib.request
 import certs_lib as cl
 import e2e_lib
 
-# Cairn's client TLS (--cert-file/--key-file/--trusted-ca-file/--client-cert-auth on https client
-# URLs) is being built on another branch; flip this to True once it is merged.
-CAIRN_CLIENT_TLS = True
-CAIRN_CLIENT_TLS_SKIP = ("SKIP: Cairn client mutual TLS with kubeadm certificates: Cairn does not serve "
-                         "https client URLs yet (client-TLS issue); enable CAIRN_CLIENT_TLS after it merges")
 
 F = e2e_lib.Failures()
 NODES = ("m1", "m2", "m3")
@@ -228,17 +222,14 @@ def main():
         stop(members)
 
     # 3. Cairn, mutual TLS on clients too.
-    if CAIRN_CLIENT_TLS:
-        members = []
-        try:
-            members = start_cluster(cairn_etcd, work, pkis, client_tls=True, tag="cairn-tls")
-            client_checks("cairn", ["https://127.0.0.1:%d" % m.client_port for m in members], pkis["m1"])
-        except AssertionError as e:
-            F.items.append("cairn client mTLS: %s" % e)
-        finally:
-            stop(members)
-    else:
-        print(CAIRN_CLIENT_TLS_SKIP)
+    members = []
+    try:
+        members = start_cluster(cairn_etcd, work, pkis, client_tls=True, tag="cairn-tls")
+        client_checks("cairn", ["https://127.0.0.1:%d" % m.client_port for m in members], pkis["m1"])
+    except AssertionError as e:
+        F.items.append("cairn client mTLS: %s" % e)
+    finally:
+        stop(members)
     shutil.rmtree(work, ignore_errors=True)
     F.finish()
 

@@ -189,17 +189,13 @@ def run_pod_in_image(rootfs, pod, name, adv):
         print("%s: flags Cairn accepts without effect (logged as such): %s" % (name, ignored or "none"))
         port = int(c["command"][[a.split("=")[0] for a in c["command"]].index("--advertise-client-urls")]
                    .rsplit(":", 1)[1])
-        if k8s_lib.CLIENT_TLS_AVAILABLE:
-            pki = rootfs + "/etc/kubernetes/pki/etcd/"
-            ctl = [e2e_lib.ETCDCTL, "--endpoints", "https://%s:%d" % (adv, port), "--cacert", pki + "ca.crt",
-                   "--cert", pki + "healthcheck-client.crt", "--key", pki + "healthcheck-client.key"]
-            env = {"ETCDCTL_API": "3", "PATH": "/usr/bin:/bin"}
-            run(ctl + ["put", "kubeadm-key", name], env=env)
-            got = run(ctl + ["get", "kubeadm-key", "--print-value-only"], env=env)
-            F.expect_eq(name + ": mutual-TLS put/get with kubeadm's certificates", got.stdout.strip(), name)
-        else:
-            print(k8s_lib.CLIENT_TLS_SKIP + "%s: etcdctl --cacert/--cert/--key put/get on https://%s:%d" %
-                  (name, adv, port))
+        pki = rootfs + "/etc/kubernetes/pki/etcd/"
+        ctl = [e2e_lib.ETCDCTL, "--endpoints", "https://%s:%d" % (adv, port), "--cacert", pki + "ca.crt",
+               "--cert", pki + "healthcheck-client.crt", "--key", pki + "healthcheck-client.key"]
+        env = {"ETCDCTL_API": "3", "PATH": "/usr/bin:/bin"}
+        run(ctl + ["put", "kubeadm-key", name], env=env)
+        got = run(ctl + ["get", "kubeadm-key", "--print-value-only"], env=env)
+        F.expect_eq(name + ": mutual-TLS put/get with kubeadm's certificates", got.stdout.strip(), name)
     finally:
         p.terminate()
         p.wait(timeout=20)

@@ -6,8 +6,7 @@
   * the unit's ExecStart run as written, with the unit's EnvironmentFile as its environment and
     NOTIFY_SOCKET pointing at a datagram socket this test owns: a member counts as started when
     it sends READY=1 (Type=notify), as systemd counts it;
-  * peers use mutual TLS as generated; the client side needs client TLS (issue 11): until then the
-    client URLs are switched to http:// and the client TLS variables dropped (printed as SKIPPED);
+  * clients and peers use mutual TLS as generated;
   * writes go through; a member restarted (SIGTERM, start again) catches up with the writes made
     while it was down; a fourth member joins as kubeadm joins (learner, `cairn k8s stacked --join`
     static pod command, promote); the events store answers on its own port (4002) with its own data;
@@ -79,34 +78,6 @@ def unit_field(path, key):
     raise AssertionError("%s: no %s=" % (path, key))
 
 
-def client_side(env):
-    """The environment as generated when client TLS exists; otherwise the client URLs in plain
-    http and no client TLS variables (the SKIPPED part)."""
-    if k8s_lib.CLIENT_TLS_AVAILABLE:
-        return env
-    env = dict(env)
-    for k in ("ETCD_LISTEN_CLIENT_URLS", "ETCD_ADVERTISE_CLIENT_URLS"):
-        env[k] = env[k].replace("https://", "http://")
-    for k in ("ETCD_CERT_FILE", "ETCD_KEY_FILE", "ETCD_TRUSTED_CA_FILE", "ETCD_CLIENT_CERT_AUTH"):
-        env.pop(k, None)
-    return env
-
-
-def client_side_args(command):
-    """client_side for a static pod's command line."""
-    if k8s_lib.CLIENT_TLS_AVAILABLE:
-        return command
-    out = []
-    for arg in command:
-        name = arg.split("=", 1)[0]
-        if name in ("--cert-file", "--key-file", "--trusted-ca-file", "--client-cert-auth"):
-            continue
-        if name in ("--listen-client-urls", "--advertise-client-urls"):
-            arg = arg.replace("https://", "http://")
-        out.append(arg)
-    return out
-
-
 class Member:
     """One unit on one host: ExecStart with EnvironmentFile (or a static pod's command, with
     `command`), NOTIFY_SOCKET, the host's namespaces, and bind mounts of the host's own files
@@ -117,9 +88,9 @@ class Member:
         self.holder = holder_pid
         if command is None:
             self.exec_start = unit_field(unit, "ExecStart")
-            self.env = client_side(k8s_lib.read_env(env_file))
+            self.env = k8s_lib.read_env(env_file)
         else:
-            self.exec_start = " ".join("'%s'" % a for a in client_side_args(command))
+            self.exec_start = " ".join("'%s'" % a for a in command)
             self.env = {}
         self.path = path or "/usr/bin:/bin"
         self.binds = binds
@@ -168,9 +139,8 @@ class Member:
 
 def ctl(endpoint, *args, check=True, pki=None):
     cmd = [e2e_lib.ETCDCTL, "--endpoints", endpoint, "--dial-timeout=5s", "--command-timeout=20s"]
-    if k8s_lib.CLIENT_TLS_AVAILABLE:
-        cmd += ["--cacert", pki + "/etcd/ca.crt", "--cert", pki + "/apiserver-etcd-client.crt",
-                "--key", pki + "/apiserver-etcd-client.key"]
+    cmd += ["--cacert", pki + "/etcd/ca.crt", "--cert", pki + "/apiserver-etcd-client.crt",
+            "--key", pki + "/apiserver-etcd-client.key"]
     p = subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=60,
                        env={"ETCDCTL_API": "3", "PATH": "/usr/bin:/bin"})
     if check and p.returncode != 0:
@@ -180,10 +150,6 @@ def ctl(endpoint, *args, check=True, pki=None):
 
 def count_keys(out):
     return len([l for l in out.splitlines() if l.strip()])
-
-
-def scheme():
-    return "https" if k8s_lib.CLIENT_TLS_AVAILABLE else "http"
 
 
 def inner(cairn, alerts):
@@ -214,9 +180,6 @@ def run_cluster(cairn, alerts, work, notify_dir):
     k8s_lib.run_k8s(cairn, "events", "--node-name", "h1", "--advertise-address", HOSTS[0][1],
                     "--unit-out", os.path.join(out, "h1-events"), "--pki-dir", pki, "--data-dir", events_data,
                     "--etcd-binary", os.path.join(bindir, "etcd"))
-    if not k8s_lib.CLIENT_TLS_AVAILABLE:
-        print(k8s_lib.CLIENT_TLS_SKIP + "client URLs run as http:// without --cert-file/--key-file/"
-              "--trusted-ca-file/--client-cert-auth; peers use the generated mutual TLS")
 
     # Each host's own files: certificates (one CA) and data dirs.
     host_files = {}
@@ -237,7 +200,7 @@ def run_cluster(cairn, alerts, work, notify_dir):
         m.start()
     for m in members.values():
         m.wait_ready()
-    eps = {name: "%s://%s:2379" % (scheme(), ip) for name, ip in HOSTS}
+    eps = {name: "https://%s:2379" % ip for name, ip in HOSTS}
     all_eps = ",".join(eps.values())
 
     p = ctl(all_eps, "member", "list", "-w", "json", pki=first_pki)
@@ -296,7 +259,7 @@ def run_cluster(cairn, alerts, work, notify_dir):
         k8s_lib.wait_for("promoting " + name, promoted, 60, 0.5)
     except AssertionError as e:
         F.expect("joiner promoted", False, str(e))
-    j_ep = "%s://%s:2379" % (scheme(), ip)
+    j_ep = "https://%s:2379" % ip
     ctl(j_ep, "put", "joined", "yes", pki=first_pki)
     p = ctl(eps["h1"], "get", "joined", "--print-value-only", pki=first_pki)
     F.expect_eq("write through the joined member", p.stdout.strip(), "yes")
@@ -312,7 +275,7 @@ def run_cluster(cairn, alerts, work, notify_dir):
                 os.path.join(out, "h1-events", "etcd-events.env"), host_files["h1"], notify_dir, work)
     ev.start()
     ev.wait_ready()
-    ev_ep = "%s://%s:4002" % (scheme(), HOSTS[0][1])
+    ev_ep = "https://%s:4002" % HOSTS[0][1]
     ctl(ev_ep, "put", "/registry/events/default/e1", "event", pki=first_pki)
     p = ctl(ev_ep, "get", "/registry/events/default/e1", "--print-value-only", pki=first_pki)
     F.expect_eq("events store answers on 4002", p.stdout.strip(), "event")

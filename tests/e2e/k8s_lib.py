@@ -165,9 +165,3 @@ def wait_for(what, cond, timeout_s=60, interval_s=0.1):
         time.sleep(interval_s)
     raise AssertionError("timed out after %ds waiting for %s" % (timeout_s, what))
 
-
-# Client TLS (issue 11) is not in this build yet: a server given https:// client URLs and
-# --cert-file/--key-file serves them in plaintext. Checks that need a TLS client connection are
-# skipped with this reason until it lands; the lead sets it to True when merging issue 11.
-CLIENT_TLS_AVAILABLE = True
-CLIENT_TLS_SKIP = "SKIPPED (needs client TLS, issue 11): "
